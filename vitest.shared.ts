@@ -5,7 +5,10 @@ import { defineConfig } from 'vitest/config';
  * Vitest settings shared by every package: resolve workspace packages to their TypeScript
  * source, and write a JSON report that `pnpm test` sums up into one closing line.
  */
-export function defineVoxieTestConfig(packageDir: string, overrides: { testTimeout?: number } = {}) {
+export function defineVoxieTestConfig(
+  packageDir: string,
+  overrides: { testTimeout?: number } = {},
+) {
   return defineConfig({
     resolve: { conditions: ['@voxie/source'] },
     ssr: { resolve: { conditions: ['@voxie/source'], externalConditions: ['@voxie/source'] } },
@@ -13,7 +16,10 @@ export function defineVoxieTestConfig(packageDir: string, overrides: { testTimeo
       include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
       testTimeout: overrides.testTimeout ?? 20_000,
       hookTimeout: 60_000,
-      reporters: ['default', ['json', { outputFile: resolve(packageDir, '.test-results/vitest.json') }]],
+      reporters: [
+        'default',
+        ['json', { outputFile: resolve(packageDir, '.test-results/vitest.json') }],
+      ],
     },
   });
 }

@@ -82,7 +82,9 @@ function redactError(error: Error, seen: WeakSet<object>): Record<string, unknow
 export function redactUrl(url: string): string {
   if (!URL.canParse(url)) return REDACTED;
   const parsed = new URL(url);
-  if (parsed.password) parsed.password = REDACTED;
+  const placeholder = 'voxie-redacted-password';
+  if (parsed.password) parsed.password = placeholder;
   parsed.search = '';
-  return parsed.toString();
+  // URL would percent-encode the brackets of REDACTED, so substitute after serialising.
+  return parsed.toString().replace(placeholder, REDACTED);
 }

@@ -1,0 +1,40 @@
+export {
+  createDatabase,
+  type Database,
+  type DatabaseOptions,
+  queryRows,
+  type VoxieDb,
+} from './client.js';
+export { DbError, type DbErrorCode } from './errors.js';
+export { MIGRATIONS_FOLDER, migrateDatabase } from './migrate.js';
+export {
+  type Agent,
+  AgentRepository,
+  type AgentVersion,
+  type CreateAgentInput,
+  type ListAgentsOptions,
+  type PublishedAgent,
+} from './repositories/agent-repository.js';
+export {
+  type ApiKey,
+  ApiKeyRepository,
+  type CreateApiKeyInput,
+} from './repositories/api-key-repository.js';
+export { type Cursor, decodeCursor, encodeCursor, type Page } from './repositories/cursor.js';
+export {
+  type CreateSessionInput,
+  type ListSessionsOptions,
+  type Session,
+  SessionRepository,
+} from './repositories/session-repository.js';
+export {
+  type TranscriptItem,
+  type TranscriptItemInput,
+  TranscriptRepository,
+} from './repositories/transcript-repository.js';
+export {
+  type WebhookEvent,
+  type WebhookEventInput,
+  WebhookEventRepository,
+} from './repositories/webhook-event-repository.js';
+export * as schema from './schema.js';

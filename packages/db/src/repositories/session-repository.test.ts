@@ -1,0 +1,86 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BACKENDS, openMigratedTestDatabase, type TestDatabase } from '../test-databases.js';
+import { AgentRepository } from './agent-repository.js';
+import { SessionRepository } from './session-repository.js';
+
+describe.each(BACKENDS)('SessionRepository on %s', (backend) => {
+  let test: TestDatabase;
+  let sessions: SessionRepository;
+  let agents: AgentRepository;
+  const owner = randomUUID();
+
+  beforeAll(async () => {
+    test = await openMigratedTestDatabase(backend, 'sessions');
+    sessions = new SessionRepository(test.database.db);
+    agents = new AgentRepository(test.database.db);
+  });
+  afterAll(() => test.cleanup());
+
+  it('creates sessions scoped to their owner and finds them by room', async () => {
+    const agent = await agents.create({ ownerId: owner, name: 'A', draft: {} });
+    const roomName = `agent-${agent.id}-abc`;
+    const session = await sessions.create({
+      ownerId: owner,
+      kind: 'agent',
+      agentId: agent.id,
+      roomName,
+    });
+    expect(session).toMatchObject({
+      status: 'created',
+      participantCount: 0,
+      transcriptLength: 0,
+      startedAt: null,
+    });
+    expect(await sessions.get(owner, session.id)).toEqual(session);
+    expect(await sessions.get(randomUUID(), session.id)).toBeUndefined();
+    expect((await sessions.findByRoomName(roomName))?.id).toBe(session.id);
+    await expect(sessions.create({ ownerId: owner, kind: 'agent', roomName })).rejects.toThrow();
+  });
+
+  it('filters and pages the owner’s sessions', async () => {
+    const lister = randomUUID();
+    const agent = await agents.create({ ownerId: lister, name: 'B', draft: {} });
+    for (let i = 0; i < 3; i++) {
+      await sessions.create({
+        ownerId: lister,
+        kind: 'agent',
+        agentId: agent.id,
+        roomName: `agent-${agent.id}-${i}`,
+      });
+    }
+    await sessions.create({
+      ownerId: lister,
+      kind: 'voxie',
+      roomName: `voxie-creation-${randomUUID().slice(0, 8)}`,
+    });
+
+    const byAgent = await sessions.list(lister, { limit: 2, agentId: agent.id });
+    expect(byAgent.items).toHaveLength(2);
+    const rest = await sessions.list(lister, {
+      limit: 2,
+      agentId: agent.id,
+      cursor: byAgent.nextCursor ?? '',
+    });
+    expect(rest.items).toHaveLength(1);
+    expect(rest.nextCursor).toBeNull();
+    expect((await sessions.list(lister, { limit: 10, kind: 'voxie' })).items).toHaveLength(1);
+    expect((await sessions.list(lister, { limit: 10, status: 'ended' })).items).toHaveLength(0);
+
+    const victim = byAgent.items[0];
+    expect(await sessions.delete(randomUUID(), victim?.id ?? '')).toBe(false);
+    expect(await sessions.delete(lister, victim?.id ?? '')).toBe(true);
+  });
+
+  it('keeps sessions when their agent is deleted', async () => {
+    const agent = await agents.create({ ownerId: owner, name: 'Gone', draft: {} });
+    const session = await sessions.create({
+      ownerId: owner,
+      kind: 'agent',
+      agentId: agent.id,
+      roomName: `agent-${agent.id}-x`,
+    });
+    await agents.delete(owner, agent.id);
+    expect((await sessions.get(owner, session.id))?.agentId).toBeNull();
+  });
+});

@@ -1,0 +1,5 @@
+export {
+  createTestPostgresDatabase,
+  DEFAULT_ADMIN_URL,
+  type TestPostgresDatabase,
+} from './postgres.js';
