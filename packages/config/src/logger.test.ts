@@ -30,7 +30,7 @@ describe('createLogger', () => {
       {
         apiKey: 'lk-key-value-1',
         LIVEKIT_API_SECRET: 'lk-secret-value-2',
-        req: { headers: { authorization: 'Bearer raw-token-3', 'x-other': 'visible' } },
+        upstream: { headers: { authorization: 'Bearer raw-token-3', 'x-other': 'visible' } },
         nested: [{ deeper: { password: 'pw-value-4', accessToken: 'tok-value-5' } }],
         note: `token is ${jwt}`,
         url: 'postgres://voxie:db-pass-6@db:5432/voxie',
@@ -54,7 +54,7 @@ describe('createLogger', () => {
       expect(text).not.toContain(secret);
     }
     const line = JSON.parse(text.trim());
-    expect(line.req.headers['x-other']).toBe('visible');
+    expect(line.upstream.headers['x-other']).toBe('visible');
     expect(line.tokensMinted).toBe(3);
     expect(line.url).toBe('postgres://voxie:[redacted]@db:5432/voxie');
   });
@@ -77,5 +77,26 @@ describe('createLogger', () => {
     expect(line.err.message).toContain('failed');
     expect(line.err.code).toBe('ECONNREFUSED');
     expect(line.err.cause.message).toContain('upstream said');
+  });
+
+  it('logs HTTP requests without headers or credentials in the query string', () => {
+    const { log, output } = capture();
+    class FakeRequest {
+      method = 'GET';
+      url = '/v1/rooms?access_token=abc123secret&limit=5';
+      hostname = 'api.local';
+      ip = '127.0.0.1';
+      headers = { authorization: 'Bearer nope' };
+    }
+    log.info({ req: new FakeRequest(), res: { statusCode: 200 } }, 'request completed');
+    const line = JSON.parse(output().trim());
+    expect(line.req).toEqual({
+      method: 'GET',
+      url: '/v1/rooms?access_token=[redacted]&limit=5',
+      host: 'api.local',
+      remoteAddress: '127.0.0.1',
+    });
+    expect(line.res).toEqual({ statusCode: 200 });
+    expect(output()).not.toContain('abc123secret');
   });
 });

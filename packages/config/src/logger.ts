@@ -1,5 +1,5 @@
 import { type Logger, type LoggerOptions, pino } from 'pino';
-import { redactDeep, redactString } from './redact.js';
+import { REDACTED, redactDeep, redactString } from './redact.js';
 
 export type { Logger } from 'pino';
 
@@ -29,7 +29,7 @@ export function createLogger(options: CreateLoggerOptions): Logger {
       log: (object) => redactDeep(object) as Record<string, unknown>,
     },
     // ...so the error serializers must not wrap them a second time.
-    serializers: { err: keepAsIs, error: keepAsIs },
+    serializers: { err: keepAsIs, error: keepAsIs, req: serializeRequest, res: serializeResponse },
     hooks: {
       logMethod(args, method) {
         const masked = args.map((arg) => (typeof arg === 'string' ? redactString(arg) : arg));
@@ -45,4 +45,34 @@ export function createLogger(options: CreateLoggerOptions): Logger {
 
 function keepAsIs(value: unknown): unknown {
   return value;
+}
+
+interface RequestLike {
+  id?: unknown;
+  method?: string;
+  url?: string;
+  hostname?: string;
+  ip?: string;
+}
+
+/** An HTTP request as one line: no headers, and no credentials left in the URL. */
+function serializeRequest(req: RequestLike): Record<string, unknown> {
+  return {
+    method: req.method,
+    url:
+      req.url === undefined
+        ? undefined
+        : redactString(
+            req.url.replace(
+              /([?&][^=&]*(?:token|key|secret|signature)[^=&]*=)[^&]*/gi,
+              `$1${REDACTED}`,
+            ),
+          ),
+    host: req.hostname,
+    remoteAddress: req.ip,
+  };
+}
+
+function serializeResponse(res: { statusCode?: number }): Record<string, unknown> {
+  return { statusCode: res.statusCode };
 }

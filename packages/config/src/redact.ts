@@ -46,8 +46,9 @@ export function redactString(text: string): string {
 }
 
 /**
- * Returns a copy of `value` with secret keys replaced and strings masked, to any depth.
- * Errors become plain `{ type, message, stack, code, cause }` objects so they can be masked too.
+ * Returns a copy of `value` with secret keys replaced and strings masked, to any depth, through
+ * plain objects and arrays. Errors become plain `{ type, message, stack, code, cause }` objects so
+ * they can be masked too; other class instances are returned as they are.
  */
 export function redactDeep(value: unknown, seen = new WeakSet<object>()): unknown {
   if (typeof value === 'string') return redactString(value);
@@ -56,7 +57,9 @@ export function redactDeep(value: unknown, seen = new WeakSet<object>()): unknow
   seen.add(value);
   if (Array.isArray(value)) return value.map((item) => redactDeep(item, seen));
   if (value instanceof Error) return redactError(value, seen);
-  if (value instanceof Date || Buffer.isBuffer(value)) return value;
+  // Class instances (HTTP requests, streams...) are left to the logger's serializers.
+  const prototype = Object.getPrototypeOf(value);
+  if (prototype !== Object.prototype && prototype !== null) return value;
   const out: Record<string, unknown> = {};
   for (const [key, item] of Object.entries(value)) {
     out[key] =

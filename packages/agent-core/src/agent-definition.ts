@@ -1,0 +1,78 @@
+import { z } from 'zod';
+
+/**
+ * What a stored agent is: everything the spawner needs to build and run it. Stored as JSON in
+ * `agents.draft` and, once published, in immutable `agent_versions.definition` rows.
+ *
+ * `schemaVersion` changes only when stored definitions need converting; fields added later are
+ * optional so older rows stay valid.
+ */
+
+export const LlmSettings = z.object({
+  /** `openai` covers any OpenAI-compatible server through `baseURL` (Ollama, vLLM, Groq...). */
+  provider: z.enum(['openai', 'livekit']),
+  model: z.string().min(1),
+  temperature: z.number().min(0).max(2).optional(),
+  baseURL: z.url({ protocol: /^https?$/ }).optional(),
+});
+export type LlmSettings = z.infer<typeof LlmSettings>;
+
+export const SttSettings = z.object({
+  provider: z.enum(['deepgram', 'openai', 'livekit']),
+  model: z.string().min(1),
+  language: z.string().min(2).max(35).optional(),
+});
+export type SttSettings = z.infer<typeof SttSettings>;
+
+export const TtsSettings = z.object({
+  provider: z.enum(['cartesia', 'elevenlabs', 'openai', 'livekit']),
+  voice: z.string().min(1),
+  model: z.string().min(1).optional(),
+});
+export type TtsSettings = z.infer<typeof TtsSettings>;
+
+/** How the conversation opens: say a fixed line, let the LLM greet, or wait for the caller. */
+export const Greeting = z.discriminatedUnion('mode', [
+  z.object({ mode: z.literal('say'), text: z.string().min(1).max(1000) }),
+  z.object({ mode: z.literal('generate'), instructions: z.string().min(1).max(2000) }),
+  z.object({ mode: z.literal('wait') }),
+]);
+export type Greeting = z.infer<typeof Greeting>;
+
+export const TurnHandling = z.object({
+  /** Voice activity detection (Silero) for turn boundaries. */
+  vad: z.boolean().default(true),
+  /** Local end-of-turn model on top of VAD. */
+  turnDetector: z.boolean().default(true),
+  minEndpointingDelayMs: z.number().int().min(0).max(10_000).default(500),
+  maxEndpointingDelayMs: z.number().int().min(0).max(30_000).default(6_000),
+  allowInterruptions: z.boolean().default(true),
+});
+export type TurnHandling = z.infer<typeof TurnHandling>;
+
+export const AgentDefinition = z
+  .object({
+    schemaVersion: z.literal(1),
+    name: z.string().trim().min(1).max(100),
+    description: z.string().max(1000).default(''),
+    instructions: z.string().trim().min(1).max(50_000),
+    greeting: Greeting,
+    /** BCP 47 tag, e.g. `en` or `pt-BR`. */
+    language: z
+      .string()
+      .regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, {
+        message: 'must be a language tag like en or pt-BR',
+      })
+      .default('en'),
+    llm: LlmSettings,
+    stt: SttSettings,
+    tts: TtsSettings,
+    turnHandling: TurnHandling.prefault({}),
+  })
+  .refine((d) => d.turnHandling.minEndpointingDelayMs <= d.turnHandling.maxEndpointingDelayMs, {
+    message: 'minEndpointingDelayMs must not exceed maxEndpointingDelayMs',
+    path: ['turnHandling', 'minEndpointingDelayMs'],
+  });
+export type AgentDefinition = z.infer<typeof AgentDefinition>;
+/** A definition as written by a person or API client, before defaults are filled in. */
+export type AgentDefinitionInput = z.input<typeof AgentDefinition>;
