@@ -73,4 +73,40 @@ describe('createDatabase', () => {
     );
     await database.close();
   });
+
+  it.each(['postgres', 'pglite'] as const)(
+    'serialises work under one lock key on %s',
+    async (backend) => {
+      const server = backend === 'postgres' ? await createTestPostgresDatabase('lock') : undefined;
+      const databases = await Promise.all([1, 2].map(() => createDatabase({ url: server?.url })));
+      const [a, b] = databases;
+      if (!a || !b) throw new Error('no database');
+      // PGlite is one process: both "instances" share nothing, so the lock is exercised within one.
+      const pair = backend === 'postgres' ? [a, b] : [a, a];
+      const log: string[] = [];
+      const job = (name: string) => async () => {
+        log.push(`${name}:start`);
+        await new Promise((resolve) => setTimeout(resolve, 30));
+        log.push(`${name}:end`);
+      };
+      await Promise.all([
+        pair[0]?.withLock('room-x', job('one')),
+        pair[1]?.withLock('room-x', job('two')),
+      ]);
+      expect(log).toEqual([
+        `${log[0]?.split(':')[0]}:start`,
+        `${log[0]?.split(':')[0]}:end`,
+        expect.stringMatching(/:start$/),
+        expect.stringMatching(/:end$/),
+      ]);
+      await expect(
+        a.withLock('room-y', async () => {
+          throw new Error('boom');
+        }),
+      ).rejects.toThrow('boom');
+      expect(await a.withLock('room-y', async () => 'free again')).toBe('free again');
+      await Promise.all(databases.map((d) => d.close()));
+      await server?.drop();
+    },
+  );
 });

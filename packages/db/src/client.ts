@@ -28,6 +28,11 @@ export interface Database {
   location: string;
   /** Runs `fn` on one dedicated connection (e.g. to hold an advisory lock). */
   withConnection<T>(fn: (db: VoxieDb) => Promise<T>): Promise<T>;
+  /**
+   * Runs `fn` while holding a lock named `key`, so callers across processes sharing the
+   * database take turns (a Postgres advisory lock; PGlite has one process, so a local queue).
+   */
+  withLock<T>(key: string, fn: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -58,6 +63,19 @@ function openPostgres(url: string, poolMax: number): Database {
         client.release();
       }
     },
+    async withLock(key, fn) {
+      const client = await pool.connect();
+      try {
+        await client.query('select pg_advisory_lock(hashtext($1))', [key]);
+        try {
+          return await fn();
+        } finally {
+          await client.query('select pg_advisory_unlock(hashtext($1))', [key]);
+        }
+      } finally {
+        client.release();
+      }
+    },
     close: () => pool.end(),
   };
 }
@@ -81,6 +99,7 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
     location,
     // PGlite is a single connection already.
     withConnection: (fn) => fn(db),
+    withLock: createLocalLock(),
     close: () => client.close(),
   };
 }
@@ -92,4 +111,20 @@ export async function queryRows<Row = Record<string, unknown>>(
 ): Promise<Row[]> {
   const result = (await db.execute(query)) as unknown as { rows: Row[] };
   return result.rows;
+}
+
+/** Per-key FIFO lock for a single process. */
+function createLocalLock(): Database['withLock'] {
+  const tails = new Map<string, Promise<unknown>>();
+  return async (key, fn) => {
+    const previous = tails.get(key) ?? Promise.resolve();
+    const run = previous.then(fn, fn);
+    const tail = run.catch(() => undefined);
+    tails.set(key, tail);
+    try {
+      return await run;
+    } finally {
+      if (tails.get(key) === tail) tails.delete(key);
+    }
+  };
 }

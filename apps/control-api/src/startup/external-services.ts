@@ -1,5 +1,5 @@
 import type { ControlApiEnv } from '../env.js';
-import { probeLivekit } from '../livekit-probe.js';
+import { probeLivekit } from '../livekit/probe.js';
 
 export interface MissingService {
   service: 'livekit' | 'llm' | 'redis' | 'supabase';

@@ -50,6 +50,11 @@ describe.each(BACKENDS)('AgentRepository on %s', (backend) => {
     await agents.updateDraft(owner, agent.id, { draft: { v: 2 } });
     const v2 = await agents.publish(owner, agent.id);
     expect([v1?.version, v2?.version]).toEqual([1, 2]);
+    expect((await agents.get(owner, agent.id))?.publishedVersion).toBe(2);
+    expect(
+      (await agents.list(owner, { limit: 50 })).items.find((a) => a.id === agent.id)
+        ?.publishedVersion,
+    ).toBe(2);
     expect(v1?.definition).toEqual({ v: 1 });
     expect((await agents.findPublishedForWorker(agent.id))?.version.definition).toEqual({ v: 2 });
     expect(await agents.publish(stranger, agent.id)).toBeUndefined();

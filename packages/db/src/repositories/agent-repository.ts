@@ -4,7 +4,8 @@ import { agents, agentVersions } from '../schema.js';
 import { decodeCursor, type Page, toPage } from './cursor.js';
 import { required } from './required.js';
 
-export type Agent = typeof agents.$inferSelect;
+/** An agent row plus the number of its published version (null until published). */
+export type Agent = typeof agents.$inferSelect & { publishedVersion: number | null };
 export type AgentVersion = typeof agentVersions.$inferSelect;
 
 export interface CreateAgentInput {
@@ -32,6 +33,13 @@ export interface PublishedAgent {
 export class AgentRepository {
   constructor(private readonly db: VoxieDb) {}
 
+  private selectAgents() {
+    return this.db
+      .select({ row: agents, publishedVersion: agentVersions.version })
+      .from(agents)
+      .leftJoin(agentVersions, eq(agentVersions.id, agents.publishedVersionId));
+  }
+
   async create(input: CreateAgentInput): Promise<Agent> {
     const [agent] = await this.db
       .insert(agents)
@@ -42,26 +50,23 @@ export class AgentRepository {
         draft: input.draft,
       })
       .returning();
-    return required(agent);
+    return { ...required(agent), publishedVersion: null };
   }
 
   async get(ownerId: string, id: string): Promise<Agent | undefined> {
-    const [agent] = await this.db
-      .select()
-      .from(agents)
-      .where(and(eq(agents.id, id), eq(agents.ownerId, ownerId)));
-    return agent;
+    const [found] = await this.selectAgents().where(
+      and(eq(agents.id, id), eq(agents.ownerId, ownerId)),
+    );
+    return found && toAgent(found);
   }
 
   /** The owner's agent whose name matches case-insensitively (newest first if several). */
   async findByName(ownerId: string, name: string): Promise<Agent | undefined> {
-    const [agent] = await this.db
-      .select()
-      .from(agents)
+    const [found] = await this.selectAgents()
       .where(and(eq(agents.ownerId, ownerId), eq(sql`lower(${agents.name})`, name.toLowerCase())))
       .orderBy(desc(agents.createdAt))
       .limit(1);
-    return agent;
+    return found && toAgent(found);
   }
 
   /** Newest first, `limit` per page. Throws DbError `invalid_cursor` for a foreign cursor. */
@@ -76,13 +81,11 @@ export class AgentRepository {
       );
       if (before) conditions.push(before);
     }
-    const rows = await this.db
-      .select()
-      .from(agents)
+    const rows = await this.selectAgents()
       .where(and(...conditions))
       .orderBy(desc(agents.createdAt), desc(agents.id))
       .limit(options.limit + 1);
-    return toPage(rows, options.limit);
+    return toPage(rows.map(toAgent), options.limit);
   }
 
   async updateDraft(
@@ -90,12 +93,12 @@ export class AgentRepository {
     id: string,
     changes: { name?: string; description?: string; draft?: unknown },
   ): Promise<Agent | undefined> {
-    const [agent] = await this.db
+    const updated = await this.db
       .update(agents)
       .set({ ...changes, updatedAt: new Date() })
       .where(and(eq(agents.id, id), eq(agents.ownerId, ownerId)))
-      .returning();
-    return agent;
+      .returning({ id: agents.id });
+    return updated.length > 0 ? this.get(ownerId, id) : undefined;
   }
 
   async setStatus(
@@ -103,12 +106,12 @@ export class AgentRepository {
     id: string,
     status: Agent['status'],
   ): Promise<Agent | undefined> {
-    const [agent] = await this.db
+    const updated = await this.db
       .update(agents)
       .set({ status, updatedAt: new Date() })
       .where(and(eq(agents.id, id), eq(agents.ownerId, ownerId)))
-      .returning();
-    return agent;
+      .returning({ id: agents.id });
+    return updated.length > 0 ? this.get(ownerId, id) : undefined;
   }
 
   /** Deletes the agent and its versions; sessions keep their history. */
@@ -206,6 +209,18 @@ export class AgentRepository {
       .from(agents)
       .innerJoin(agentVersions, eq(agentVersions.id, agents.publishedVersionId))
       .where(and(eq(agents.id, id), eq(agents.status, 'active')));
-    return row;
+    return (
+      row && {
+        agent: { ...row.agent, publishedVersion: row.version.version },
+        version: row.version,
+      }
+    );
   }
+}
+
+function toAgent(found: {
+  row: typeof agents.$inferSelect;
+  publishedVersion: number | null;
+}): Agent {
+  return { ...found.row, publishedVersion: found.publishedVersion };
 }

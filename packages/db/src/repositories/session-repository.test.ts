@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS, openMigratedTestDatabase, type TestDatabase } from '../test-databases.js';
 import { AgentRepository } from './agent-repository.js';
 import { SessionRepository } from './session-repository.js';
+import { WebhookEventRepository } from './webhook-event-repository.js';
 
 describe.each(BACKENDS)('SessionRepository on %s', (backend) => {
   let test: TestDatabase;
@@ -82,5 +83,77 @@ describe.each(BACKENDS)('SessionRepository on %s', (backend) => {
     });
     await agents.delete(owner, agent.id);
     expect((await sessions.get(owner, session.id))?.agentId).toBeNull();
+  });
+
+  it('applies room lifecycle events in either order', async () => {
+    const t0 = new Date('2026-11-21T10:00:00.000Z');
+    const t1 = new Date('2026-11-21T10:05:00.000Z');
+    const inOrder = await sessions.create({
+      ownerId: owner,
+      kind: 'agent',
+      roomName: `room-${randomUUID()}`,
+    });
+    await sessions.markRoomStarted(inOrder.roomName, t0);
+    expect(await sessions.get(owner, inOrder.id)).toMatchObject({
+      status: 'active',
+      startedAt: t0,
+    });
+    await sessions.markRoomFinished(inOrder.roomName, t1);
+    expect(await sessions.get(owner, inOrder.id)).toMatchObject({
+      status: 'ended',
+      startedAt: t0,
+      endedAt: t1,
+      endReason: 'room_finished',
+    });
+
+    const reversed = await sessions.create({
+      ownerId: owner,
+      kind: 'agent',
+      roomName: `room-${randomUUID()}`,
+    });
+    await sessions.markRoomFinished(reversed.roomName, t1);
+    await sessions.markRoomStarted(reversed.roomName, t0);
+    expect(await sessions.get(owner, reversed.id)).toMatchObject({
+      status: 'ended',
+      startedAt: t0,
+      endedAt: t1,
+    });
+    expect(await sessions.markRoomStarted('no-such-room', t0)).toBe(false);
+  });
+
+  it('counts participants from stored events regardless of arrival order', async () => {
+    const events = new WebhookEventRepository(test.database.db);
+    const session = await sessions.create({
+      ownerId: owner,
+      kind: 'agent',
+      roomName: `room-${randomUUID()}`,
+    });
+    const store = (id: string, event: string, sid: string) =>
+      events.insertIfNew({
+        id,
+        event,
+        roomName: session.roomName,
+        occurredAt: new Date(),
+        payload: { participant: { sid } },
+      });
+    await store(`EV_${randomUUID()}`, 'participant_left', 'PA_a');
+    await sessions.recountParticipants(session.roomName);
+    await store(`EV_${randomUUID()}`, 'participant_joined', 'PA_a');
+    await store(`EV_${randomUUID()}`, 'participant_joined', 'PA_b');
+    await sessions.recountParticipants(session.roomName);
+    expect((await sessions.get(owner, session.id))?.participantCount).toBe(1);
+    await sessions.setRecordingUrl(session.roomName, 's3://bucket/rec.mp4');
+    expect((await sessions.get(owner, session.id))?.recordingUrl).toBe('s3://bucket/rec.mp4');
+  });
+
+  it('accepts a caller-chosen id', async () => {
+    const id = randomUUID();
+    const session = await sessions.create({
+      id,
+      ownerId: owner,
+      kind: 'voxie',
+      roomName: `room-${id}`,
+    });
+    expect(session.id).toBe(id);
   });
 });

@@ -1,12 +1,14 @@
-import { and, desc, eq, lt, or } from 'drizzle-orm';
+import { and, desc, eq, lt, or, sql } from 'drizzle-orm';
 import type { VoxieDb } from '../client.js';
-import { sessions } from '../schema.js';
+import { sessions, webhookEvents } from '../schema.js';
 import { decodeCursor, type Page, toPage } from './cursor.js';
 import { required } from './required.js';
 
 export type Session = typeof sessions.$inferSelect;
 
 export interface CreateSessionInput {
+  /** Chosen by the caller when it must be known before the row exists (e.g. in dispatch metadata). */
+  id?: string;
   ownerId: string;
   kind: Session['kind'];
   roomName: string;
@@ -74,5 +76,62 @@ export class SessionRepository {
       .where(and(eq(sessions.id, id), eq(sessions.ownerId, ownerId)))
       .returning({ id: sessions.id });
     return deleted.length > 0;
+  }
+
+  /**
+   * LiveKit says the room started at `at`: a `created` session becomes `active`, and `startedAt`
+   * keeps the earliest start seen. Safe in any order with {@link markRoomFinished}.
+   */
+  async markRoomStarted(roomName: string, at: Date): Promise<boolean> {
+    const updated = await this.db
+      .update(sessions)
+      .set({
+        status: sql`case when ${sessions.status} = 'created' then 'active' else ${sessions.status} end`,
+        startedAt: sql`least(coalesce(${sessions.startedAt}, ${at.toISOString()}::timestamptz), ${at.toISOString()}::timestamptz)`,
+      })
+      .where(eq(sessions.roomName, roomName))
+      .returning({ id: sessions.id });
+    return updated.length > 0;
+  }
+
+  /** LiveKit says the room finished at `at`: the session ends (whatever arrived before). */
+  async markRoomFinished(roomName: string, at: Date): Promise<boolean> {
+    const updated = await this.db
+      .update(sessions)
+      .set({
+        status: sql`case when ${sessions.status} = 'failed' then 'failed' else 'ended' end`,
+        endedAt: sql`greatest(coalesce(${sessions.endedAt}, ${at.toISOString()}::timestamptz), ${at.toISOString()}::timestamptz)`,
+        endReason: sql`coalesce(${sessions.endReason}, 'room_finished')`,
+      })
+      .where(eq(sessions.roomName, roomName))
+      .returning({ id: sessions.id });
+    return updated.length > 0;
+  }
+
+  /**
+   * Recomputes the participant count of the room's session from the stored webhook events:
+   * participants that joined minus those that left, counted by participant sid, so the result
+   * does not depend on the order events arrived in.
+   */
+  async recountParticipants(roomName: string): Promise<void> {
+    const sid = sql`${webhookEvents.payload} -> 'participant' ->> 'sid'`;
+    await this.db
+      .update(sessions)
+      .set({
+        participantCount: sql`(
+          select count(distinct ${sid}) filter (where ${webhookEvents.event} = 'participant_joined')
+               - count(distinct ${sid}) filter (where ${webhookEvents.event} in ('participant_left', 'participant_connection_aborted'))
+          from ${webhookEvents}
+          where ${webhookEvents.roomName} = ${roomName}
+        )::int`,
+      })
+      .where(eq(sessions.roomName, roomName));
+  }
+
+  async setRecordingUrl(roomName: string, url: string): Promise<void> {
+    await this.db
+      .update(sessions)
+      .set({ recordingUrl: url })
+      .where(eq(sessions.roomName, roomName));
   }
 }
