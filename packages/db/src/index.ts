@@ -22,6 +22,11 @@ export {
 } from './repositories/api-key-repository.js';
 export { type Cursor, decodeCursor, encodeCursor, type Page } from './repositories/cursor.js';
 export {
+  type FinishRecordingInput,
+  SessionRecordingRepository,
+  type StartRecordingInput,
+} from './repositories/session-recording-repository.js';
+export {
   type CreateSessionInput,
   type ListSessionsOptions,
   type Session,
