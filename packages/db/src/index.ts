@@ -22,6 +22,7 @@ export {
 } from './repositories/api-key-repository.js';
 export { type Cursor, decodeCursor, encodeCursor, type Page } from './repositories/cursor.js';
 export {
+  type AgentVersionForWorker,
   type FinishRecordingInput,
   SessionRecordingRepository,
   type StartRecordingInput,

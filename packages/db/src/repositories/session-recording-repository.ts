@@ -1,9 +1,8 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { VoxieDb } from '../client.js';
 import { agents, agentVersions, sessions } from '../schema.js';
-import type { PublishedAgent } from './agent-repository.js';
-import type { Session } from './session-repository.js';
 import { required } from './required.js';
+import type { Session } from './session-repository.js';
 
 export interface StartRecordingInput {
   /** Owner of the agent the worker runs (sessions belong to the agent's owner). */
@@ -13,6 +12,12 @@ export interface StartRecordingInput {
   agentId?: string;
   agentVersionId?: string;
   startedAt?: Date;
+}
+
+/** An agent row and one of its versions. */
+export interface AgentVersionForWorker {
+  agent: typeof agents.$inferSelect;
+  version: typeof agentVersions.$inferSelect;
 }
 
 export interface FinishRecordingInput {
@@ -82,7 +87,10 @@ export class SessionRecordingRepository {
    * A specific version of an active agent, for a dispatch that pins one (the version must belong
    * to that agent). Undefined when either is missing or the agent is archived.
    */
-  async findAgentVersion(agentId: string, versionId: string): Promise<PublishedAgent | undefined> {
+  async findAgentVersion(
+    agentId: string,
+    versionId: string,
+  ): Promise<AgentVersionForWorker | undefined> {
     const [row] = await this.db
       .select({ agent: agents, version: agentVersions })
       .from(agents)
