@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ToolDefinition } from './tools/tool-definition.js';
 
 /**
  * What a stored agent is: everything the spawner needs to build and run it. Stored as JSON in
@@ -50,6 +51,15 @@ export const TurnHandling = z.object({
 });
 export type TurnHandling = z.infer<typeof TurnHandling>;
 
+/** What happens with a conversation once it is over. */
+export const PostSession = z.object({
+  /** Store every conversation item in `transcript_items`. */
+  recordTranscript: z.boolean().default(true),
+  /** Store usage and latency metrics on the session row. */
+  recordMetrics: z.boolean().default(true),
+});
+export type PostSession = z.infer<typeof PostSession>;
+
 export const AgentDefinition = z
   .object({
     schemaVersion: z.literal(1),
@@ -68,6 +78,22 @@ export const AgentDefinition = z
     stt: SttSettings,
     tts: TtsSettings,
     turnHandling: TurnHandling.prefault({}),
+    /** HTTP tools and built-ins (`end_call`); names must be unique. */
+    tools: z.array(ToolDefinition).max(64).default([]),
+    postSession: PostSession.prefault({}),
+  })
+  .superRefine((d, ctx) => {
+    const seen = new Set<string>();
+    d.tools.forEach((tool, index) => {
+      if (seen.has(tool.name)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `duplicate tool name "${tool.name}"`,
+          path: ['tools', index, 'name'],
+        });
+      }
+      seen.add(tool.name);
+    });
   })
   .refine((d) => d.turnHandling.minEndpointingDelayMs <= d.turnHandling.maxEndpointingDelayMs, {
     message: 'minEndpointingDelayMs must not exceed maxEndpointingDelayMs',
