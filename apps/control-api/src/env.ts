@@ -43,19 +43,27 @@ const controlApiEnv = (mode: NodeEnv) =>
       .describe('LiveKit URL handed to clients, when it differs from LIVEKIT_URL'),
     VOXIE_ADMIN_API_KEY: z
       .string()
-      .regex(/^vx_[A-Za-z0-9_-]{29,}$/, { message: 'must start with vx_ and be at least 32 characters' })
+      .regex(/^vx_[A-Za-z0-9_-]{29,}$/, {
+        message: 'must start with vx_ and be at least 32 characters',
+      })
       .optional()
       .describe('bootstrap admin API key for first setup'),
     SESSION_TOKEN_TTL_SECONDS: seconds(900, 60, 86_400).describe('lifetime of session tokens'),
-    TOKEN_MAX_TTL_SECONDS: seconds(86_400, 60, 604_800).describe('longest lifetime POST /v1/tokens grants'),
-    ROOM_EMPTY_TIMEOUT_SECONDS: seconds(300, 10, 86_400).describe('how long LiveKit keeps an empty room'),
+    TOKEN_MAX_TTL_SECONDS: seconds(86_400, 60, 604_800).describe(
+      'longest lifetime POST /v1/tokens grants',
+    ),
+    ROOM_EMPTY_TIMEOUT_SECONDS: seconds(300, 10, 86_400).describe(
+      'how long LiveKit keeps an empty room',
+    ),
     CORS_ORIGINS: z
       .string()
       .optional()
       .describe('comma-separated origins allowed to call the API from a browser, or *'),
     RATE_LIMIT_MAX: positiveInt(600).describe('requests per caller per window'),
     RATE_LIMIT_WINDOW_MS: positiveInt(60_000).describe('rate-limit window'),
-    SHUTDOWN_GRACE_MS: positiveInt(10_000).describe('how long shutdown waits for in-flight requests'),
+    SHUTDOWN_GRACE_MS: positiveInt(10_000).describe(
+      'how long shutdown waits for in-flight requests',
+    ),
   });
 
 export type ControlApiEnv = z.infer<ReturnType<typeof controlApiEnv>>;

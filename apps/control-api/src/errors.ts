@@ -36,7 +36,11 @@ export interface ApiIssue {
 export class ApiError extends VoxieError<ApiErrorCode> {
   readonly issues: ApiIssue[] | undefined;
 
-  constructor(code: ApiErrorCode, message: string, options?: { cause?: unknown; issues?: ApiIssue[] }) {
+  constructor(
+    code: ApiErrorCode,
+    message: string,
+    options?: { cause?: unknown; issues?: ApiIssue[] },
+  ) {
     super(code, message, options);
     this.issues = options?.issues;
   }

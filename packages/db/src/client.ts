@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { redactUrl } from '@voxie/config';
-import type { SQL } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/node-postgres';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
@@ -33,6 +33,8 @@ export interface Database {
    * database take turns (a Postgres advisory lock; PGlite has one process, so a local queue).
    */
   withLock<T>(key: string, fn: () => Promise<T>): Promise<T>;
+  /** Round trip to the database; rejects when it cannot answer. */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -76,6 +78,7 @@ function openPostgres(url: string, poolMax: number): Database {
         client.release();
       }
     },
+    ping: () => ping(db),
     close: () => pool.end(),
   };
 }
@@ -100,6 +103,7 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
     // PGlite is a single connection already.
     withConnection: (fn) => fn(db),
     withLock: createLocalLock(),
+    ping: () => ping(db),
     close: () => client.close(),
   };
 }
@@ -127,4 +131,8 @@ function createLocalLock(): Database['withLock'] {
       if (tails.get(key) === tail) tails.delete(key);
     }
   };
+}
+
+async function ping(db: VoxieDb): Promise<void> {
+  await db.execute(sql`select 1`);
 }

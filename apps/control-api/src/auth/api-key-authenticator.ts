@@ -1,7 +1,7 @@
 import type { ApiKeyRepository } from '@voxie/db';
+import { hashApiKey } from './api-key-secrets.js';
 import type { Caller } from './caller.js';
 import { Scope } from './scopes.js';
-import { hashApiKey } from './api-key-secrets.js';
 
 interface CacheEntry {
   caller: Caller | null;
@@ -27,7 +27,11 @@ export class ApiKeyAuthenticator {
   async authenticate(key: string, now = Date.now()): Promise<Caller | null> {
     const hash = hashApiKey(key);
     const cached = this.cache.get(hash);
-    if (cached && cached.expiresAt > now && (cached.keyExpiresAt === null || cached.keyExpiresAt > now)) {
+    if (
+      cached &&
+      cached.expiresAt > now &&
+      (cached.keyExpiresAt === null || cached.keyExpiresAt > now)
+    ) {
       return cached.caller;
     }
     const row = await this.keys.findActiveByHash(hash, new Date(now));

@@ -27,15 +27,26 @@ export class Authenticator {
     const admin = options.bootstrapAdmin;
     this.bootstrapKey = admin ? Buffer.from(admin.key) : undefined;
     this.bootstrapCaller = admin
-      ? { kind: 'bootstrap_admin', ownerId: admin.ownerId, scopes: new Set(ALL_SCOPES), identity: 'admin' }
+      ? {
+          kind: 'bootstrap_admin',
+          ownerId: admin.ownerId,
+          scopes: new Set(ALL_SCOPES),
+          identity: 'admin',
+        }
       : undefined;
   }
 
   async authenticate(header: string | undefined): Promise<Caller> {
-    if (!header) throw unauthenticated('missing Authorization header; send "Bearer <API key or access token>"');
+    if (!header)
+      throw unauthenticated(
+        'missing Authorization header; send "Bearer <API key or access token>"',
+      );
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
     const credential = match?.[1];
-    if (!credential) throw unauthenticated('malformed Authorization header; expected "Bearer <API key or access token>"');
+    if (!credential)
+      throw unauthenticated(
+        'malformed Authorization header; expected "Bearer <API key or access token>"',
+      );
 
     if (credential.startsWith('vx_')) {
       if (!API_KEY_PATTERN.test(credential)) throw unauthenticated('malformed API key');
@@ -45,10 +56,16 @@ export class Authenticator {
       return caller;
     }
 
-    if (!JWT_PATTERN.test(credential)) throw unauthenticated('malformed credential: neither an API key nor a JWT');
+    if (!JWT_PATTERN.test(credential))
+      throw unauthenticated('malformed credential: neither an API key nor a JWT');
     const verdict = await this.options.supabase.verify(credential);
     if (verdict.ok) {
-      return { kind: 'user', ownerId: verdict.userId, scopes: new Set(END_USER_SCOPES), identity: `user-${verdict.userId}` };
+      return {
+        kind: 'user',
+        ownerId: verdict.userId,
+        scopes: new Set(END_USER_SCOPES),
+        identity: `user-${verdict.userId}`,
+      };
     }
     const messages = {
       expired: 'access token has expired',

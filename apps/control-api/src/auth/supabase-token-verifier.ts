@@ -1,8 +1,8 @@
 import {
   createRemoteJWKSet,
-  errors as joseErrors,
   type JWTPayload,
   type JWTVerifyGetKey,
+  errors as joseErrors,
   jwtVerify,
 } from 'jose';
 import { z } from 'zod';
@@ -46,7 +46,9 @@ export class SupabaseTokenVerifier {
     if (!this.configured) return { ok: false, reason: 'not_configured' };
     let payload: JWTPayload;
     try {
-      const header = JSON.parse(Buffer.from(token.split('.')[0] ?? '', 'base64url').toString('utf8')) as {
+      const header = JSON.parse(
+        Buffer.from(token.split('.')[0] ?? '', 'base64url').toString('utf8'),
+      ) as {
         alg?: unknown;
       };
       const useSecret = header.alg === 'HS256';
@@ -54,9 +56,14 @@ export class SupabaseTokenVerifier {
       if (!useSecret && !this.jwks) return { ok: false, reason: 'invalid' };
       const options = { audience: 'authenticated', requiredClaims: ['exp', 'sub'] };
       payload = useSecret
-        ? (await jwtVerify(token, this.secret as Uint8Array, { ...options, algorithms: ['HS256'] })).payload
-        : (await jwtVerify(token, this.jwks as JWTVerifyGetKey, { ...options, algorithms: ['RS256', 'ES256', 'EdDSA'] }))
-            .payload;
+        ? (await jwtVerify(token, this.secret as Uint8Array, { ...options, algorithms: ['HS256'] }))
+            .payload
+        : (
+            await jwtVerify(token, this.jwks as JWTVerifyGetKey, {
+              ...options,
+              algorithms: ['RS256', 'ES256', 'EdDSA'],
+            })
+          ).payload;
     } catch (error) {
       return { ok: false, reason: error instanceof joseErrors.JWTExpired ? 'expired' : 'invalid' };
     }

@@ -1,6 +1,6 @@
 import {
-  AgentDispatchClient,
   type AgentDispatch,
+  AgentDispatchClient,
   type Room,
   RoomAgentDispatch,
   RoomServiceClient,
@@ -39,7 +39,9 @@ export class LivekitGateway {
         name: input.roomName,
         emptyTimeout: input.emptyTimeoutSeconds,
         metadata: input.roomMetadata,
-        agents: [new RoomAgentDispatch({ agentName: input.agentName, metadata: input.dispatchMetadata })],
+        agents: [
+          new RoomAgentDispatch({ agentName: input.agentName, metadata: input.dispatchMetadata }),
+        ],
       }),
     );
   }
@@ -57,7 +59,9 @@ export class LivekitGateway {
   }
 
   createDispatch(roomName: string, agentName: string, metadata?: string): Promise<AgentDispatch> {
-    return call('create dispatch', () => this.dispatches.createDispatch(roomName, agentName, { metadata }));
+    return call('create dispatch', () =>
+      this.dispatches.createDispatch(roomName, agentName, { metadata }),
+    );
   }
 
   deleteDispatch(dispatchId: string, roomName: string): Promise<void> {
@@ -75,14 +79,29 @@ async function call<T>(action: string, fn: () => Promise<T>): Promise<T> {
 
 function toApiError(action: string, error: unknown): ApiError {
   if (error instanceof TwirpError) {
-    if (error.status === 404) return new ApiError('not_found', `LiveKit could not ${action}: ${error.message}`, { cause: error });
+    if (error.status === 404)
+      return new ApiError('not_found', `LiveKit could not ${action}: ${error.message}`, {
+        cause: error,
+      });
     if (error.status >= 500 || error.status === 429) {
-      return new ApiError('livekit_unavailable', `LiveKit could not ${action} right now (${error.status} ${error.code ?? ''}`.trimEnd() + ')', { cause: error });
+      return new ApiError(
+        'livekit_unavailable',
+        `LiveKit could not ${action} right now (${error.status} ${error.code ?? ''}`.trimEnd() +
+          ')',
+        { cause: error },
+      );
     }
-    return new ApiError('livekit_error', `LiveKit refused to ${action}: ${error.code ?? error.status} ${error.message}`, {
-      cause: error,
-    });
+    return new ApiError(
+      'livekit_error',
+      `LiveKit refused to ${action}: ${error.code ?? error.status} ${error.message}`,
+      {
+        cause: error,
+      },
+    );
   }
-  const reason = error instanceof Error && error.name === 'TimeoutError' ? 'timed out' : 'is unreachable';
-  return new ApiError('livekit_unavailable', `LiveKit server ${reason}; could not ${action}`, { cause: error });
+  const reason =
+    error instanceof Error && error.name === 'TimeoutError' ? 'timed out' : 'is unreachable';
+  return new ApiError('livekit_unavailable', `LiveKit server ${reason}; could not ${action}`, {
+    cause: error,
+  });
 }

@@ -1,0 +1,5 @@
+import type { AppServices } from '../services.js';
+
+export interface RouteOptions {
+  services: AppServices;
+}
