@@ -107,14 +107,12 @@ export async function tokenRoutes(
         grants: { room: body.room, ...grants.data },
       });
       metrics.tokensMinted.inc({ purpose: 'admin' });
-      return reply
-        .status(201)
-        .send({
-          token: minted.token,
-          expiresAt: minted.expiresAt.toISOString(),
-          identity: body.identity,
-          room: body.room,
-        });
+      return reply.status(201).send({
+        token: minted.token,
+        expiresAt: minted.expiresAt.toISOString(),
+        identity: body.identity,
+        room: body.room,
+      });
     },
   );
 }
