@@ -1,3 +1,4 @@
+export { AGENT_CHANGES_CHANNEL, notifyAgentChanged } from './agent-changes.js';
 export {
   AgentDefinition,
   type AgentDefinitionInput,
@@ -26,6 +27,13 @@ export {
   ProviderRegistry,
   type ProviderScope,
 } from './providers/provider-registry.js';
+export {
+  type AgentLoader,
+  createAgentLoader,
+  type LoadedAgent,
+  PublishedAgentCache,
+  type PublishedAgentCacheOptions,
+} from './published-agent-cache.js';
 export {
   type LatencyStats,
   type RecordedItem,
