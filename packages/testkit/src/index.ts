@@ -1,3 +1,33 @@
+export type { AgentWorkerConnection } from './livekit/agent-worker-connection.js';
+export {
+  AVAILABILITY_TIMEOUT_MS,
+  type DispatchOutcome,
+  type DispatchOutcomeFilter,
+  type JobAvailabilityRecord,
+  type JobTerminationRecord,
+} from './livekit/agent-worker-hub.js';
+export {
+  type LoopbackLiveKitOptions,
+  LoopbackLiveKitServer,
+  startLoopbackLiveKit,
+} from './livekit/loopback-livekit-server.js';
+export type { FakeParticipantInit, LoopbackRoomStore } from './livekit/loopback-room-store.js';
+export type { TwirpFailure } from './livekit/twirp-fault-injector.js';
+export type { RecordedTwirpRequest } from './livekit/twirp-router.js';
+export type { TwirpErrorCode } from './livekit/twirp-server-error.js';
+export type { WebhookEmitter } from './livekit/webhook-emitter.js';
+export {
+  buildWebhookEvent,
+  createSignedWebhook,
+  encodeWebhookBody,
+  type SendWebhookOptions,
+  type SignedWebhook,
+  sendWebhook,
+  signWebhookBody,
+  WEBHOOK_CONTENT_TYPE,
+  type WebhookDelivery,
+  type WebhookEventInput,
+} from './livekit/webhook-sender.js';
 export {
   type RecordedItem,
   type RecordedLLMRequest,
