@@ -77,7 +77,6 @@ export class LoopbackLiveKitServer {
 
   readonly #server: Server;
   readonly #host: string;
-  readonly #keys: ReadonlyMap<string, string>;
   readonly #hub: AgentWorkerHub;
   readonly #faults: TwirpFaultInjector;
   readonly #sockets = new Set<Socket>();
@@ -91,7 +90,6 @@ export class LoopbackLiveKitServer {
       port: number;
       apiKey: string;
       apiSecret: string;
-      keys: ReadonlyMap<string, string>;
       store: LoopbackRoomStore;
       requests: RecordedTwirpRequest[];
       faults: TwirpFaultInjector;
@@ -106,7 +104,6 @@ export class LoopbackLiveKitServer {
     this.wsUrl = `ws://${parts.host}:${parts.port}`;
     this.apiKey = parts.apiKey;
     this.apiSecret = parts.apiSecret;
-    this.#keys = parts.keys;
     this.store = parts.store;
     this.requests = parts.requests;
     this.#faults = parts.faults;
@@ -358,7 +355,6 @@ export async function startLoopbackLiveKit(
     port,
     apiKey,
     apiSecret,
-    keys,
     store,
     requests,
     faults,

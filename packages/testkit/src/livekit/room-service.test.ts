@@ -201,6 +201,17 @@ describe('token verification (the middleware answers 401 in plain text, so the S
     expect(error).toMatchObject({ status: 401, message: 'invalid API key' });
   });
 
+  it('accepts every configured key pair', async () => {
+    const multi = await startLoopbackLiveKit({ extraKeys: { APIsecond: 'second-secret' } });
+    try {
+      const second = new RoomServiceClient(multi.httpUrl, 'APIsecond', 'second-secret');
+      await expect(second.listRooms()).resolves.toEqual([]);
+      expect(multi.requests.at(-1)?.apiKey).toBe('APIsecond');
+    } finally {
+      await multi.close();
+    }
+  });
+
   it('rejects expired tokens beyond the 60 s leeway and accepts them within it', async () => {
     const expired = clientWithToken(signed({ nbf: now() - 600, exp: now() - 120 }));
     expect((await twirpFailure(expired.listRooms())).status).toBe(401);
