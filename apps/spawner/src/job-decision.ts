@@ -73,7 +73,10 @@ export function resolveJobTarget(job: JobFacts): TargetResolution {
   const fromName = room.kind === 'agent' ? room.agentId : undefined;
   const agentId = fromDispatch ?? fromRoomMetadata ?? fromName;
   if (!agentId) {
-    return { ok: false, reason: `no agent id in dispatch metadata or room metadata for ${job.roomName}` };
+    return {
+      ok: false,
+      reason: `no agent id in dispatch metadata or room metadata for ${job.roomName}`,
+    };
   }
   const source: AgentIdSource = fromDispatch
     ? 'dispatch_metadata'

@@ -1,0 +1,87 @@
+import type { ProviderKeys, SecretResolver } from '@voxie/agent-core';
+import {
+  commonEnv,
+  databaseEnv,
+  type EnvSource,
+  livekitEnv,
+  loadEnv,
+  type NodeEnv,
+  portEnv,
+  providerEnv,
+} from '@voxie/config';
+import { z } from 'zod';
+
+const milliseconds = (fallback: number, description: string) =>
+  z.coerce
+    .number({ message: 'must be a number of milliseconds' })
+    .int({ message: 'must be a whole number' })
+    .min(0, { message: 'must not be negative' })
+    .default(fallback)
+    .describe(description);
+
+const spawnerEnv = (mode: NodeEnv) =>
+  z.object({
+    ...commonEnv,
+    ...livekitEnv(mode),
+    ...databaseEnv,
+    ...providerEnv,
+    ...portEnv('PORT', 8081),
+    HOST: z.string().min(1).default('0.0.0.0').describe('interface the health endpoint listens on'),
+    WORKER_HTTP_PORT: z.coerce
+      .number({ message: 'must be a port number' })
+      .int()
+      .min(0)
+      .max(65535)
+      .default(0)
+      .describe("port of the LiveKit framework's own worker status server (0: any free port)"),
+    AGENT_CACHE_TTL_MS: milliseconds(
+      30_000,
+      'how long a loaded agent is trusted without a change notification',
+    ),
+    DRAIN_TIMEOUT_MS: milliseconds(120_000, 'how long SIGTERM waits for running sessions'),
+    NUM_IDLE_PROCESSES: z.coerce
+      .number({ message: 'must be a number' })
+      .int()
+      .min(0)
+      .max(64)
+      .optional()
+      .describe('job processes kept warm (default: LiveKit framework default)'),
+  });
+
+export type SpawnerEnv = z.infer<ReturnType<typeof spawnerEnv>>;
+
+/** Parses the spawner's environment; throws one ConfigError listing every problem. */
+export function loadSpawnerEnv(source: EnvSource): SpawnerEnv {
+  return loadEnv(spawnerEnv, source);
+}
+
+function isLiveKitCloud(url: string): boolean {
+  return new URL(url).hostname.endsWith('.livekit.cloud');
+}
+
+/** The provider keys this deployment has, for the registry and `checkProviders`. */
+export function providerKeysFrom(env: SpawnerEnv): ProviderKeys {
+  return {
+    openaiApiKey: env.OPENAI_API_KEY,
+    openaiBaseURL: env.OPENAI_BASE_URL,
+    deepgramApiKey: env.DEEPGRAM_API_KEY,
+    cartesiaApiKey: env.CARTESIA_API_KEY,
+    elevenlabsApiKey: env.ELEVENLABS_API_KEY,
+    // LiveKit Inference exists on LiveKit Cloud only; a self-hosted server's keys do not open it.
+    ...(isLiveKitCloud(env.LIVEKIT_URL)
+      ? { livekitApiKey: env.LIVEKIT_API_KEY, livekitApiSecret: env.LIVEKIT_API_SECRET }
+      : {}),
+  };
+}
+
+/**
+ * Secrets HTTP tools reference by name come from `VOXIE_SECRET_<NAME>` variables (upper-cased):
+ * secret `crm_token` is `VOXIE_SECRET_CRM_TOKEN`. Read once at boot.
+ */
+export function secretResolverFrom(source: EnvSource): SecretResolver {
+  const secrets = new Map<string, string>();
+  for (const [key, value] of Object.entries(source)) {
+    if (key.startsWith('VOXIE_SECRET_') && value) secrets.set(key.slice(13), value);
+  }
+  return (name) => secrets.get(name.toUpperCase());
+}
