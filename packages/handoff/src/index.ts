@@ -26,6 +26,7 @@ export {
   WorkflowValidationError,
 } from './errors.js';
 export {
+  type AnyFunctionTool,
   type CreateWorkflowOptions,
   createWorkflow,
   type EscalationEvent,

@@ -13,6 +13,9 @@ import { type WorkflowIssue, WorkflowValidationError } from './errors.js';
 import { compileObjectSchema, describeIssues } from './json-schema.js';
 import { parseWorkflow } from './validate.js';
 
+/** Any function tool, whatever its argument and result types. */
+export type AnyFunctionTool = Extract<llm.ToolContextEntry, { type: 'function' }>;
+
 /** Shared userdata: a plain JSON object every agent of the workflow reads and fills. */
 export type WorkflowUserdata = Record<string, unknown>;
 
@@ -80,9 +83,9 @@ export interface ResolvedModels {
 
 export interface CreateWorkflowOptions {
   /** App tools nodes refer to by name (`node.tools`). */
-  tools?: readonly llm.FunctionTool[];
+  tools?: readonly AnyFunctionTool[];
   /** Extra tools for a node, decided by the app at agent creation. */
-  toolsFor?: (node: WorkflowNode) => readonly llm.FunctionTool[];
+  toolsFor?: (node: WorkflowNode) => readonly AnyFunctionTool[];
   /**
    * Turns a node's opaque `llm`/`tts`/`stt` values into models. Required when any node sets one.
    */
@@ -260,6 +263,8 @@ export function createWorkflow(input: unknown, options: CreateWorkflowOptions = 
           }
         }
 
+        // claimed before the first await, so a second transfer of the same batch sees it
+        handoffBySpeech.set(speechId, edge.tool);
         let chatCtx: llm.ChatContext;
         try {
           chatCtx = await carryContext(edge.context, ctx.session.history, {
@@ -271,6 +276,7 @@ export function createWorkflow(input: unknown, options: CreateWorkflowOptions = 
             to: target,
           });
         } catch (error) {
+          handoffBySpeech.delete(speechId);
           throw reject({
             ...base,
             code: 'context_failed',
@@ -278,9 +284,8 @@ export function createWorkflow(input: unknown, options: CreateWorkflowOptions = 
           });
         }
 
-        handoffBySpeech.set(speechId, edge.tool);
         const reason = typeof args.reason === 'string' ? args.reason : edge.description;
-        const agent = buildAgent(target, chatCtx, {
+        const entry: PendingEntry = {
           from: edge.from,
           edge,
           arguments: args,
@@ -288,8 +293,12 @@ export function createWorkflow(input: unknown, options: CreateWorkflowOptions = 
           startedAt,
           userdata: merged,
           stack,
-          carriedItems: chatCtx.items.length,
-        });
+          carriedItems: 0,
+        };
+        const agent = buildAgent(target, chatCtx, entry);
+        // counted after the agent dropped tool items of tools it does not have
+        entry.carriedItems = agent.chatCtx.items.length;
+        await settleSiblingCalls(ctx.speechHandle, ctx.functionCall.callId);
         return llm.handoff({ agent });
       },
     });
@@ -408,6 +417,35 @@ class WorkflowAgent extends voice.Agent<WorkflowUserdata> {
 
   override async onEnter(): Promise<void> {
     await this.#enter(this);
+  }
+}
+
+const SIBLING_POLL_MS = 2;
+const SIBLING_WAIT_MAX_MS = 30_000;
+
+/**
+ * The framework switches agents only when the handoff is the LAST tool output of a batch to
+ * complete (the agent of the last output wins, and "none" wins too), so a transfer waits for the
+ * other calls of its batch (e.g. an app tool the LLM called alongside) before handing off.
+ */
+async function settleSiblingCalls(
+  speechHandle: voice.SpeechHandle,
+  ownCallId: string,
+): Promise<void> {
+  // one macrotask turn lets the framework start every call already streamed in this batch
+  await new Promise((resolve) => setImmediate(resolve));
+  const deadline = performance.now() + SIBLING_WAIT_MAX_MS;
+  for (;;) {
+    const items = speechHandle.chatItems;
+    const answered = new Set(
+      items.flatMap((item) => (item.type === 'function_call_output' ? [item.callId] : [])),
+    );
+    const pending = items.some(
+      (item) =>
+        item.type === 'function_call' && item.callId !== ownCallId && !answered.has(item.callId),
+    );
+    if (!pending || performance.now() > deadline) return;
+    await new Promise((resolve) => setTimeout(resolve, SIBLING_POLL_MS));
   }
 }
 
