@@ -86,4 +86,14 @@ describe.each(BACKENDS)('SessionRecordingRepository on %s', (backend) => {
     await agents.setStatus(owner, agent.id, 'archived');
     expect(await recording.findAgentVersion(agent.id, v1.id)).toBeUndefined();
   });
+
+  it('finds active agents by name across owners', async () => {
+    const name = `Desk ${randomUUID()}`;
+    const a = await agents.create({ ownerId: owner, name, draft: {} });
+    const b = await agents.create({ ownerId: randomUUID(), name: name.toUpperCase(), draft: {} });
+    const archived = await agents.create({ ownerId: owner, name, draft: {} });
+    await agents.setStatus(owner, archived.id, 'archived');
+    const found = await recording.findActiveAgentsByName(name.toLowerCase());
+    expect(found.map((agent) => agent.id).sort()).toEqual([a.id, b.id].sort());
+  });
 });

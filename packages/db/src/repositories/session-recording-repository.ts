@@ -1,4 +1,4 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, desc, eq, sql } from 'drizzle-orm';
 import type { VoxieDb } from '../client.js';
 import { agents, agentVersions, sessions } from '../schema.js';
 import { required } from './required.js';
@@ -99,5 +99,21 @@ export class SessionRecordingRepository {
         and(eq(agents.id, agentId), eq(agentVersions.id, versionId), eq(agents.status, 'active')),
       );
     return row;
+  }
+
+  /**
+   * Active agents whose name matches case-insensitively, across owners, newest first (for
+   * operator tools such as the spawner console, which run with database access anyway).
+   */
+  async findActiveAgentsByName(
+    name: string,
+    limit = 10,
+  ): Promise<Array<{ id: string; ownerId: string; name: string }>> {
+    return this.db
+      .select({ id: agents.id, ownerId: agents.ownerId, name: agents.name })
+      .from(agents)
+      .where(and(eq(sql`lower(${agents.name})`, name.toLowerCase()), eq(agents.status, 'active')))
+      .orderBy(desc(agents.createdAt))
+      .limit(limit);
   }
 }
