@@ -39,6 +39,7 @@ describe('Twirp wire format', () => {
       num_publishers: 0,
       active_recording: false,
       metadata: '',
+      version: null,
     });
     expect(json.creation_time).toEqual(expect.stringMatching(/^\d+$/));
     expect(json.creation_time_ms).toEqual(expect.stringMatching(/^\d+$/));

@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { AnyMessage, JsonValue, Message, MessageType } from '@bufbuild/protobuf';
 import type { ClaimGrants } from 'livekit-server-sdk';
 import type { TwirpFaultInjector } from './twirp-fault-injector.js';
+import { toTwirpJson } from './twirp-json.js';
 import { TwirpServerError } from './twirp-server-error.js';
 
 const TWIRP_PREFIX = '/twirp';
@@ -53,8 +54,8 @@ export interface RecordedTwirpRequest {
 
 /**
  * Serves `POST /twirp/livekit.<Service>/<Method>` like the Go Twirp server livekit-server uses:
- * JSON (`application/json`) or protobuf (`application/protobuf`) requests, JSON replies with proto
- * field names and defaults emitted (Twirp's defaults), errors as `{"code","msg","meta"?}`.
+ * JSON (`application/json`) or protobuf (`application/protobuf`) requests, JSON replies shaped by
+ * {@link toTwirpJson}, errors as `{"code","msg","meta"?}`.
  */
 export class TwirpRouter {
   readonly #services: ReadonlyMap<string, Readonly<Record<string, TwirpMethod>>>;
@@ -153,7 +154,7 @@ export class TwirpRouter {
       if (contentType === 'application/protobuf') {
         finish(record, write(res, 200, 'application/protobuf', Buffer.from(response.toBinary())));
       } else {
-        const json = response.toJson({ useProtoFieldName: true, emitDefaultValues: true });
+        const json = toTwirpJson(response);
         finish(record, write(res, 200, 'application/json', Buffer.from(JSON.stringify(json))));
       }
     } catch (error) {
