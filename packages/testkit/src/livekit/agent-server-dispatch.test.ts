@@ -126,4 +126,22 @@ describe('a real @livekit/agents worker against the loopback', () => {
     await rooms.deleteRoom(room);
     expect(livekit.jobTerminations.map((t) => t.jobId)).toContain(outcome.jobId);
   });
+
+  it('re-registers after the server went down and came back', async () => {
+    const before = livekit.workers.find((w) => w.agentName === AGENT_NAME)?.id;
+    await livekit.down();
+    expect(livekit.workers.some((w) => w.agentName === AGENT_NAME)).toBe(false);
+    await livekit.up();
+    // The framework retries after 2 s.
+    const again = await livekit.waitForWorker(AGENT_NAME, 15_000);
+    expect(again.id).not.toBe(before);
+    await expect.poll(() => worker.id).toBe(again.id);
+
+    const dispatch = await new AgentDispatchClient(
+      livekit.httpUrl,
+      livekit.apiKey,
+      livekit.apiSecret,
+    ).createDispatch(uniqueRoom('agent'), AGENT_NAME);
+    expect((await livekit.waitForDispatchOutcome(dispatch.id)).accepted?.workerId).toBe(again.id);
+  });
 });
