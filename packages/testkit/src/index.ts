@@ -29,6 +29,16 @@ export {
   type WebhookEventInput,
 } from './livekit/webhook-sender.js';
 export {
+  type OpenAIChatMessage,
+  type OpenAIChatRequest,
+  type OpenAICompatibleServer,
+  type OpenAICompatibleServerOptions,
+  type OpenAIReply,
+  type OpenAIResponder,
+  type OpenAITool,
+  startOpenAICompatibleServer,
+} from './llm/openai-compatible-server.js';
+export {
   type RecordedItem,
   type RecordedLLMRequest,
   type RecordedTool,
