@@ -1,11 +1,11 @@
 export type { AgentWorkerConnection } from './livekit/agent-worker-connection.js';
-export {
-  AVAILABILITY_TIMEOUT_MS,
-  type DispatchOutcome,
-  type DispatchOutcomeFilter,
-  type JobAvailabilityRecord,
-  type JobTerminationRecord,
-} from './livekit/agent-worker-hub.js';
+export { AVAILABILITY_TIMEOUT_MS } from './livekit/agent-worker-hub.js';
+export type {
+  DispatchOutcome,
+  DispatchOutcomeFilter,
+  JobAvailabilityRecord,
+  JobTerminationRecord,
+} from './livekit/dispatch-outcome.js';
 export {
   type LoopbackLiveKitOptions,
   LoopbackLiveKitServer,

@@ -8,79 +8,22 @@ import {
   JobType,
   type Room,
   ServerMessage,
-  WorkerStatus,
 } from '@livekit/protocol';
-import { AccessToken } from 'livekit-server-sdk';
 import { WebSocketServer } from 'ws';
+import { buildAgentJobToken } from './agent-job-token.js';
 import { AgentWorkerConnection, loopbackServerInfo } from './agent-worker-connection.js';
+import {
+  type DispatchOutcome,
+  type DispatchOutcomeFilter,
+  type JobAvailabilityRecord,
+  type JobTerminationRecord,
+  outcomeMatcher,
+} from './dispatch-outcome.js';
 import { newLiveKitId } from './ids.js';
+import { selectWeightedByLoad } from './worker-selection.js';
 
 /** livekit-server's pkg/agent AssignJobTimeout. */
 export const AVAILABILITY_TIMEOUT_MS = 10_000;
-/** Participant attribute the server stamps with the worker's agent name. */
-const AGENT_NAME_ATTRIBUTE = 'lk.agent_name';
-
-/** One worker's answer to one availability request. */
-export interface JobAvailabilityRecord {
-  jobId: string;
-  dispatchId: string;
-  room: string;
-  agentName: string;
-  workerId: string;
-  /** The worker accepted the job. */
-  available: boolean;
-  /** The worker asked to end the job instead (AvailabilityResponse.terminate). */
-  terminate: boolean;
-  /** No answer within the availability timeout. */
-  timedOut: boolean;
-  /** The worker disconnected before answering. */
-  workerClosed: boolean;
-  participantIdentity: string;
-  participantName: string;
-  participantMetadata: string;
-  participantAttributes: Record<string, string>;
-  answeredAt: Date;
-}
-
-/** How the loopback's attempt to place one dispatch's job ended. */
-export interface DispatchOutcome {
-  dispatchId: string;
-  room: string;
-  agentName: string;
-  /** Metadata the job carried (the dispatch's). */
-  metadata: string;
-  /** `AJ_...`; undefined when no worker serves the agent name (the server then launches no job). */
-  jobId: string | undefined;
-  /**
-   * `accepted`: a worker took the job. `rejected`: every eligible worker declined (or the one asked
-   * timed out: the server does not retry after a timeout). `no_worker`: no registered worker
-   * serves this agent name, or none has capacity. `terminated`: the worker answered `terminate`.
-   */
-  status: 'accepted' | 'rejected' | 'no_worker' | 'terminated';
-  /** Human-readable reason, in the server's words where it has them. */
-  reason: string;
-  /** The accepting answer, when `status` is `accepted`. */
-  accepted: JobAvailabilityRecord | undefined;
-  /** Every answer, in the order workers were asked. */
-  answers: JobAvailabilityRecord[];
-  /** The job as offered (with `state` for the accepting worker). */
-  job: Job | undefined;
-  decidedAt: Date;
-}
-
-/** Which dispatch outcome to wait for: a dispatch id, or fields that must all match. */
-export type DispatchOutcomeFilter =
-  | string
-  | { dispatchId?: string; room?: string; agentName?: string };
-
-/** A `termination` the loopback sent to a worker. */
-export interface JobTerminationRecord {
-  jobId: string;
-  workerId: string;
-  room: string;
-  dispatchId: string;
-  sentAt: Date;
-}
 
 export interface AgentWorkerHubOptions {
   /** How long a worker has to answer availability; default 10 s like the server. */
@@ -325,7 +268,24 @@ export class AgentWorkerHub {
       if (offered.state !== undefined)
         offered.state.participantIdentity = record.participantIdentity;
       worker.runningJobs.set(job.id, offered);
-      if (this.#sendAssignments) await this.#assign(worker, offered, record);
+      if (this.#sendAssignments) {
+        const secret = this.#secretFor(worker.apiKey);
+        if (secret !== undefined) {
+          const token = await buildAgentJobToken(worker, secret, record);
+          worker.send(
+            new ServerMessage({
+              message: {
+                case: 'assignment',
+                value: {
+                  job: offered,
+                  token,
+                  ...(this.#assignmentUrl === undefined ? {} : { url: this.#assignmentUrl }),
+                },
+              },
+            }),
+          );
+        }
+      }
       this.#record({
         ...base,
         jobId: job.id,
@@ -338,47 +298,6 @@ export class AgentWorkerHub {
       onAccepted(offered);
       return;
     }
-  }
-
-  async #assign(
-    worker: AgentWorkerConnection,
-    job: Job,
-    answer: JobAvailabilityRecord,
-  ): Promise<void> {
-    const secret = this.#secretFor(worker.apiKey);
-    if (secret === undefined) return;
-    const permissions = worker.permissions;
-    const token = new AccessToken(worker.apiKey, secret, {
-      identity: answer.participantIdentity,
-      name: answer.participantName,
-      metadata: answer.participantMetadata,
-      attributes: { ...answer.participantAttributes, [AGENT_NAME_ATTRIBUTE]: worker.agentName },
-      ttl: '1h',
-    });
-    token.kind = 'agent';
-    token.addGrant({
-      roomJoin: true,
-      agent: true,
-      room: answer.room,
-      canSubscribe: permissions?.canSubscribe ?? true,
-      canPublish: permissions?.canPublish ?? true,
-      canPublishData: permissions?.canPublishData ?? true,
-      hidden: permissions?.hidden ?? false,
-      canUpdateOwnMetadata: permissions?.canUpdateMetadata ?? true,
-      canSubscribeMetrics: permissions?.canSubscribeMetrics ?? false,
-    });
-    worker.send(
-      new ServerMessage({
-        message: {
-          case: 'assignment',
-          value: {
-            job,
-            token: await token.toJwt(),
-            ...(this.#assignmentUrl === undefined ? {} : { url: this.#assignmentUrl }),
-          },
-        },
-      }),
-    );
   }
 
   #record(outcome: Omit<DispatchOutcome, 'decidedAt'>): void {
@@ -408,30 +327,4 @@ export class AgentWorkerHub {
       this.#waiters.add(check);
     });
   }
-}
-
-function outcomeMatcher(filter: DispatchOutcomeFilter): (outcome: DispatchOutcome) => boolean {
-  const wanted = typeof filter === 'string' ? { dispatchId: filter } : filter;
-  return (o) =>
-    (wanted.dispatchId === undefined || o.dispatchId === wanted.dispatchId) &&
-    (wanted.room === undefined || o.room === wanted.room) &&
-    (wanted.agentName === undefined || o.agentName === wanted.agentName);
-}
-
-/** The server's selectWorkerWeightedByLoad: available workers, weight `max(0, 1 - load)`. */
-function selectWeightedByLoad(
-  candidates: readonly AgentWorkerConnection[],
-): AgentWorkerConnection | undefined {
-  const weighted = candidates
-    .filter((w) => w.status === WorkerStatus.WS_AVAILABLE)
-    .map((w) => ({ w, weight: Math.max(0, 1 - w.load) }))
-    .filter((e) => e.weight > 0);
-  const total = weighted.reduce((sum, e) => sum + e.weight, 0);
-  if (total === 0) return undefined;
-  let pick = Math.random() * total;
-  for (const entry of weighted) {
-    pick -= entry.weight;
-    if (pick <= 0) return entry.w;
-  }
-  return weighted[0]?.w;
 }

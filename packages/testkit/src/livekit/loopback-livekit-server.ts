@@ -1,19 +1,18 @@
 import { randomBytes } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import type { Duplex } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AgentDispatch, ParticipantInfo, Room, WebhookEvent } from '@livekit/protocol';
 import { createAgentDispatchService } from './agent-dispatch-service.js';
 import type { AgentWorkerConnection } from './agent-worker-connection.js';
-import {
-  AgentWorkerHub,
-  type DispatchOutcome,
-  type DispatchOutcomeFilter,
-  type JobAvailabilityRecord,
-  type JobTerminationRecord,
-} from './agent-worker-hub.js';
-import { authenticateApiRequest } from './api-key-auth.js';
+import { AgentWorkerHub } from './agent-worker-hub.js';
+import type {
+  DispatchOutcome,
+  DispatchOutcomeFilter,
+  JobAvailabilityRecord,
+  JobTerminationRecord,
+} from './dispatch-outcome.js';
+import { handleHttp, handleUpgrade } from './loopback-http-handlers.js';
 import { type FakeParticipantInit, LoopbackRoomStore } from './loopback-room-store.js';
 import { createRoomService } from './room-service.js';
 import { type TwirpFailure, TwirpFaultInjector } from './twirp-fault-injector.js';
@@ -361,75 +360,6 @@ export async function startLoopbackLiveKit(
     hub,
     webhooks,
   });
-}
-
-async function handleHttp(
-  req: IncomingMessage,
-  res: ServerResponse,
-  router: TwirpRouter,
-  keys: ReadonlyMap<string, string>,
-): Promise<void> {
-  const pathname = new URL(req.url ?? '/', 'http://loopback').pathname;
-  // The API-key middleware runs before routing, for every path.
-  const auth = await authenticateApiRequest(req, keys);
-  if (auth.kind === 'rejected') {
-    writeText(res, auth.status, auth.text);
-    return;
-  }
-  if (router.handles(pathname)) {
-    const context =
-      auth.kind === 'authenticated'
-        ? { apiKey: auth.apiKey, claims: auth.claims }
-        : { apiKey: undefined, claims: undefined };
-    await router.serve(req, res, context);
-    return;
-  }
-  if (pathname === '/') {
-    writeText(res, 200, 'OK');
-    return;
-  }
-  // /agent without an upgrade, and any unknown path.
-  writeText(res, 404, pathname === '/agent' ? '' : '404 page not found\n');
-}
-
-async function handleUpgrade(
-  req: IncomingMessage,
-  socket: Duplex,
-  head: Buffer,
-  hub: AgentWorkerHub,
-  keys: ReadonlyMap<string, string>,
-): Promise<void> {
-  const pathname = new URL(req.url ?? '/', 'http://loopback').pathname;
-  const auth = await authenticateApiRequest(req, keys);
-  if (auth.kind === 'rejected') {
-    rejectUpgrade(socket, auth.status, auth.text);
-    return;
-  }
-  if (pathname !== '/agent') {
-    rejectUpgrade(socket, 404, '404 page not found\n');
-    return;
-  }
-  if (auth.kind !== 'authenticated' || auth.claims.video?.agent !== true) {
-    rejectUpgrade(socket, 401, 'no permissions to access the room');
-    return;
-  }
-  hub.accept(req, socket, head, auth.apiKey);
-}
-
-function writeText(res: ServerResponse, status: number, text: string): void {
-  res.writeHead(status, {
-    'Content-Type': 'text/plain; charset=utf-8',
-    'Content-Length': Buffer.byteLength(text),
-  });
-  res.end(text);
-}
-
-function rejectUpgrade(socket: Duplex, status: number, text: string): void {
-  const reason = status === 401 ? 'Unauthorized' : 'Not Found';
-  socket.end(
-    `HTTP/1.1 ${status} ${reason}\r\nContent-Type: text/plain; charset=utf-8\r\n` +
-      `Content-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`,
-  );
 }
 
 function listen(server: Server, host: string, port: number): Promise<void> {
