@@ -62,6 +62,7 @@ export {
   type ExpertPromptOptions,
   PROMPT_SECTIONS,
 } from './prompt/expert-prompt.js';
+export { completionFromAgentsLlm } from './router/agents-llm.js';
 export { type QaGate, type QaGateName, qaGatesFor } from './router/qa-gates.js';
 export {
   createLlmRouteClassifier,

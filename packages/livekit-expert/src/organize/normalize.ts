@@ -20,7 +20,10 @@ const NAMED_VALUE =
 const NOT_FOUND =
   /\b(participant|publication|track|room|job|task|egress|dispatch)\s+(\S+)\s+(not found|does not exist|timed out)/gi;
 const NUMBER =
-  /(?<![A-Za-z_<])[-+]?\d+(?:\.\d+)?(?:e[-+]?\d+)?(?:ms|s|m|h|kb|mb|b)?(?![A-Za-z_>])/gi;
+  /(?<![A-Za-z0-9_<.])[-+]?\d+(?:\.\d+)?(?:e[-+]?\d+)?(?:ms|s|m|h|kb|mb|b)?(?![A-Za-z_>])/gi;
+const API_KEY = /\bAPI(?=[A-Za-z0-9]*\d)[A-Za-z0-9]{6,}\b/g;
+/** Random-looking tokens: letters and digits mixed, 10+ characters (suffixes, unprefixed ids). */
+const MIXED_ID = /\b(?=[A-Za-z0-9]*\d)(?=[A-Za-z0-9]*[A-Za-z])[A-Za-z0-9]{10,}\b/g;
 const SPACES = /\s+/g;
 
 const KEY_WORDS = new Set(['room', 'roomname', 'room_name', 'room name']);
@@ -33,8 +36,8 @@ export function normalizeMessage(text: string): string {
   out = out.replace(ISO_TIME, '<time>');
   out = out.replace(CLOCK, '<time>');
   out = out.replace(LIVEKIT_ID, '$1_<id>');
-  out = out.replace(UUID, '<uuid>');
   out = out.replace(VOXIE_ROOM, '<room>');
+  out = out.replace(UUID, '<uuid>');
   out = out.replace(IP, '<ip>');
   out = out.replace(
     NOT_FOUND,
@@ -49,7 +52,9 @@ export function normalizeMessage(text: string): string {
           : '<id>';
     return `${key}${separator}${placeholder}`;
   });
+  out = out.replace(API_KEY, 'API<key>');
   out = out.replace(HEX, '<hex>');
+  out = out.replace(MIXED_ID, '<id>');
   out = out.replace(NUMBER, '<n>');
   return out.replace(SPACES, ' ').trim();
 }
