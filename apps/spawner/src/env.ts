@@ -50,6 +50,21 @@ const spawnerEnv = (mode: NodeEnv) =>
 
 export type SpawnerEnv = z.infer<ReturnType<typeof spawnerEnv>>;
 
+/** The console needs no LiveKit server: only the database and provider keys. */
+const consoleEnv = () =>
+  z.object({
+    ...commonEnv,
+    ...databaseEnv,
+    ...providerEnv,
+  });
+
+export type ConsoleEnv = z.infer<ReturnType<typeof consoleEnv>>;
+
+/** Parses the console's environment; throws one ConfigError listing every problem. */
+export function loadConsoleEnv(source: EnvSource): ConsoleEnv {
+  return loadEnv(consoleEnv, source);
+}
+
 /** Parses the spawner's environment; throws one ConfigError listing every problem. */
 export function loadSpawnerEnv(source: EnvSource): SpawnerEnv {
   return loadEnv(spawnerEnv, source);
@@ -60,7 +75,10 @@ function isLiveKitCloud(url: string): boolean {
 }
 
 /** The provider keys this deployment has, for the registry and `checkProviders`. */
-export function providerKeysFrom(env: SpawnerEnv): ProviderKeys {
+export function providerKeysFrom(
+  env: ConsoleEnv &
+    Partial<Pick<SpawnerEnv, 'LIVEKIT_URL' | 'LIVEKIT_API_KEY' | 'LIVEKIT_API_SECRET'>>,
+): ProviderKeys {
   return {
     openaiApiKey: env.OPENAI_API_KEY,
     openaiBaseURL: env.OPENAI_BASE_URL,
@@ -68,7 +86,7 @@ export function providerKeysFrom(env: SpawnerEnv): ProviderKeys {
     cartesiaApiKey: env.CARTESIA_API_KEY,
     elevenlabsApiKey: env.ELEVENLABS_API_KEY,
     // LiveKit Inference exists on LiveKit Cloud only; a self-hosted server's keys do not open it.
-    ...(isLiveKitCloud(env.LIVEKIT_URL)
+    ...(env.LIVEKIT_URL && isLiveKitCloud(env.LIVEKIT_URL)
       ? { livekitApiKey: env.LIVEKIT_API_KEY, livekitApiSecret: env.LIVEKIT_API_SECRET }
       : {}),
   };
