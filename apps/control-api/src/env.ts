@@ -52,6 +52,9 @@ const controlApiEnv = (mode: NodeEnv) =>
     TOKEN_MAX_TTL_SECONDS: seconds(86_400, 60, 604_800).describe(
       'longest lifetime POST /v1/tokens grants',
     ),
+    LIVEKIT_REQUEST_TIMEOUT_SECONDS: seconds(10, 1, 60).describe(
+      'timeout of each LiveKit server API call',
+    ),
     ROOM_EMPTY_TIMEOUT_SECONDS: seconds(300, 10, 86_400).describe(
       'how long LiveKit keeps an empty room',
     ),

@@ -62,7 +62,12 @@ export function createServices(
         ? { key: env.VOXIE_ADMIN_API_KEY, ownerId: DEMO_OWNER_ID }
         : undefined,
     }),
-    livekit: new LivekitGateway(env.LIVEKIT_URL, env.LIVEKIT_API_KEY, env.LIVEKIT_API_SECRET),
+    livekit: new LivekitGateway(
+      env.LIVEKIT_URL,
+      env.LIVEKIT_API_KEY,
+      env.LIVEKIT_API_SECRET,
+      env.LIVEKIT_REQUEST_TIMEOUT_SECONDS,
+    ),
     minter: new TokenMinter(env.LIVEKIT_API_KEY, env.LIVEKIT_API_SECRET),
     webhookReceiver: new WebhookReceiver(env.LIVEKIT_API_KEY, env.LIVEKIT_API_SECRET),
     metrics: new ApiMetrics(),

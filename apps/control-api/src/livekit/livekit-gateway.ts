@@ -58,6 +58,18 @@ export class LivekitGateway {
     return call('list dispatches', () => this.dispatches.listDispatch(roomName));
   }
 
+  /** The dispatch of `agentName` in the room, if any; a room that does not exist yet has none. */
+  async findDispatch(roomName: string, agentName: string): Promise<AgentDispatch | undefined> {
+    try {
+      return (await this.listDispatches(roomName)).find(
+        (dispatch) => dispatch.agentName === agentName,
+      );
+    } catch (error) {
+      if (error instanceof ApiError && error.code === 'not_found') return undefined;
+      throw error;
+    }
+  }
+
   createDispatch(roomName: string, agentName: string, metadata?: string): Promise<AgentDispatch> {
     return call('create dispatch', () =>
       this.dispatches.createDispatch(roomName, agentName, { metadata }),

@@ -47,7 +47,7 @@ export async function agentRoutes(
   const write = { scope: 'agents:write' as const };
 
   app.post(
-    '/',
+    '',
     {
       config: write,
       schema: {
@@ -71,7 +71,7 @@ export async function agentRoutes(
   );
 
   app.get(
-    '/',
+    '',
     {
       config: read,
       schema: {

@@ -33,7 +33,7 @@ export async function apiKeyRoutes(
   const { apiKeys, apiKeyAuth } = services;
 
   app.post(
-    '/',
+    '',
     {
       config,
       schema: {
@@ -63,7 +63,7 @@ export async function apiKeyRoutes(
   );
 
   app.get(
-    '/',
+    '',
     {
       config,
       schema: {

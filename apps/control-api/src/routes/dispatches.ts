@@ -42,7 +42,7 @@ export async function dispatchRoutes(
   const { livekit, database } = services;
 
   app.post(
-    '/',
+    '',
     {
       config,
       schema: {
@@ -63,9 +63,7 @@ export async function dispatchRoutes(
     async (request, reply) => {
       const { room, agentName, metadata } = request.body;
       const result = await database.withLock(`dispatch:${room}:${agentName}`, async () => {
-        const existing = (await livekit.listDispatches(room)).find(
-          (d) => d.agentName === agentName,
-        );
+        const existing = await livekit.findDispatch(room, agentName);
         if (existing) return { dispatch: existing, created: false };
         return { dispatch: await livekit.createDispatch(room, agentName, metadata), created: true };
       });
@@ -76,7 +74,7 @@ export async function dispatchRoutes(
   );
 
   app.get(
-    '/',
+    '',
     {
       config,
       schema: {

@@ -30,7 +30,7 @@ export async function roomRoutes(
   const config = { scope: 'admin' as const };
 
   app.get(
-    '/',
+    '',
     {
       config,
       schema: {

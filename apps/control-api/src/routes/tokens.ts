@@ -40,7 +40,7 @@ export async function tokenRoutes(
   const { env, minter, metrics } = services;
 
   app.post(
-    '/',
+    '',
     {
       config: { scope: 'admin' },
       schema: {
