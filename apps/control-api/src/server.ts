@@ -67,8 +67,20 @@ export async function startServer(env: ControlApiEnv, logger?: Logger): Promise<
     logger: log,
     url,
     async stop() {
-      await app.close();
-      await database.close();
+      // Stop accepting, let in-flight requests finish; past the grace period, cut them off.
+      const timer = setTimeout(() => {
+        log.warn(
+          { graceMs: env.SHUTDOWN_GRACE_MS },
+          'shutdown grace period over; closing open connections',
+        );
+        app.server.closeAllConnections();
+      }, env.SHUTDOWN_GRACE_MS);
+      try {
+        await app.close();
+      } finally {
+        clearTimeout(timer);
+        await database.close();
+      }
     },
   };
 }

@@ -154,6 +154,40 @@ describe('createWorkflow at runtime', () => {
     expect(t.handoffs[0]?.latencyMs).toBeGreaterThanOrEqual(55);
   });
 
+  it('still hands off when a sibling call streamed after the transfer finishes last', async () => {
+    const quickNote = llm.tool({
+      name: 'take_note',
+      description: 'Write a note.',
+      parameters: z.object({ text: z.string() }),
+      execute: async () => 'noted',
+    });
+    const model = new ScriptedLLM([
+      {
+        when: { userText: 'lab, and note it' },
+        // the second call arrives 40 ms after the first, when the transfer has long finished
+        toolCalls: [{ name: 'to_lab_quietly' }, { name: 'take_note', args: { text: 'lab' } }],
+        chunkDelayMs: 40,
+      },
+      // the desk agent answers the note's output while the switch happens
+      { when: { toolOutput: 'noted' }, text: 'Noted.', times: Number.POSITIVE_INFINITY },
+      { when: { instructions: 'LAB agent' }, text: 'Lab here.' },
+    ]);
+    const t = await startWorkflowTestSession(deskAndLab(), {
+      llm: model,
+      tools: [lookupOrder],
+      toolsFor: (node) => (node.id === 'desk' ? [quickNote] : []),
+    });
+    open.push(t);
+
+    await t.send('lab, and note it');
+    await model.waitForRequests(3).catch(() => undefined);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+
+    expect(t.handoffs.map((h) => h.to)).toEqual(['lab']);
+    expect(t.workflow.currentNode).toBe('lab');
+    expect(t.transcript()).toContain('lab: Lab here.');
+  });
+
   it('refuses arguments the shared userdata schema rejects even when the edge schema allows them', async () => {
     const model = new ScriptedLLM([
       { when: { userText: 'lab' }, toolCalls: [{ name: 'to_lab', args: { ticket: 2.5 } }] },

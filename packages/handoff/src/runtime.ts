@@ -299,6 +299,7 @@ export function createWorkflow(input: unknown, options: CreateWorkflowOptions = 
         // counted after the agent dropped tool items of tools it does not have
         entry.carriedItems = agent.chatCtx.items.length;
         await settleSiblingCalls(ctx.speechHandle, ctx.functionCall.callId);
+        watchSwitch(ctx.session, agent, ctx.functionCall.callId);
         return llm.handoff({ agent });
       },
     });
@@ -311,9 +312,32 @@ export function createWorkflow(input: unknown, options: CreateWorkflowOptions = 
     edgeTools.set(edge.from, list);
   }
 
+  // Handoffs whose batch has not been summarized yet, see watchSwitch.
+  const switchWatchers = new Set<() => void>();
+  /**
+   * The framework switches to the agent of the LAST tool output of a batch. When a sibling call
+   * streamed after this transfer finished later, the framework would drop the handoff without a
+   * word; this switches to the agent itself in that case.
+   */
+  const watchSwitch = (session: voice.AgentSession, agent: voice.Agent, callId: string) => {
+    const onExecuted = (event: voice.FunctionToolsExecutedEvent) => {
+      const index = event.functionCalls.findIndex((call) => call.callId === callId);
+      if (index === -1) return;
+      stop();
+      if (index !== event.functionCalls.length - 1) session.updateAgent(agent);
+    };
+    const stop = () => {
+      session.off(voice.AgentSessionEventTypes.FunctionToolsExecuted, onExecuted);
+      switchWatchers.delete(stop);
+    };
+    switchWatchers.add(stop);
+    session.on(voice.AgentSessionEventTypes.FunctionToolsExecuted, onExecuted);
+  };
+
   const commit = (node: WorkflowNode, entry: PendingEntry | undefined) => {
     state.current = node.id;
     handoffBySpeech.clear();
+    for (const stop of [...switchWatchers]) stop();
     if (!entry) return;
     state.stack = entry.stack;
     for (const key of Object.keys(userdata)) {
@@ -432,8 +456,9 @@ async function settleSiblingCalls(
   speechHandle: voice.SpeechHandle,
   ownCallId: string,
 ): Promise<void> {
-  // one macrotask turn lets the framework start every call already streamed in this batch
-  await new Promise((resolve) => setImmediate(resolve));
+  // a few microtask turns let the framework start the calls streamed together with this one
+  // (a macrotask turn would wait behind timers and I/O: slow under load)
+  for (let turn = 0; turn < 16; turn++) await Promise.resolve();
   const deadline = performance.now() + SIBLING_WAIT_MAX_MS;
   for (;;) {
     const items = speechHandle.chatItems;

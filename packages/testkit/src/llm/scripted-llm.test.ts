@@ -206,6 +206,56 @@ describe('ScriptedLLM outside a session', () => {
     await expect(model.waitForRequests(2)).resolves.toHaveLength(2);
   });
 
+  it('emits each tool call in its own chunk, spaced by chunkDelayMs', async () => {
+    const model = new ScriptedLLM([
+      {
+        text: 'ok',
+        toolCalls: [
+          { name: 'a', args: { x: 1 } },
+          { name: 'b', args: '{"raw": ', callId: 'mine' },
+        ],
+        chunkDelayMs: 20,
+      },
+    ]);
+    const chatCtx = llm.ChatContext.empty();
+    chatCtx.addMessage({ role: 'user', content: 'go' });
+
+    const arrivals: Array<[string, number]> = [];
+    const started = performance.now();
+    for await (const chunk of model.chat({ chatCtx })) {
+      const label = chunk.delta?.content ?? chunk.delta?.toolCalls?.map((call) => call.name).join();
+      arrivals.push([label ?? '', performance.now() - started]);
+    }
+
+    expect(arrivals.map(([label]) => label)).toEqual(['ok', 'a', 'b']);
+    expect(arrivals[1]?.[1]).toBeGreaterThanOrEqual(15);
+    expect((arrivals[2]?.[1] ?? 0) - (arrivals[1]?.[1] ?? 0)).toBeGreaterThanOrEqual(15);
+    const response = await new ScriptedLLM([
+      { toolCalls: [{ name: 'b', args: '{"raw": ', callId: 'mine' }] },
+    ])
+      .chat({ chatCtx })
+      .collect();
+    expect(response.toolCalls.map((call) => [call.callId, call.name, call.args])).toEqual([
+      ['mine', 'b', '{"raw": '],
+    ]);
+  });
+
+  it('keeps only the latest requests when asked to', async () => {
+    const model = new ScriptedLLM([{ text: 'hi', times: 3 }], { maxRecordedRequests: 2 });
+    for (const word of ['one', 'two', 'three']) {
+      const chatCtx = llm.ChatContext.empty();
+      chatCtx.addMessage({ role: 'user', content: word });
+      await model.chat({ chatCtx }).collect();
+    }
+
+    expect(model.requestCount).toBe(3);
+    expect(model.requests.map((request) => [request.index, request.lastUserText])).toEqual([
+      [1, 'two'],
+      [2, 'three'],
+    ]);
+    await expect(model.waitForRequests(3)).resolves.toHaveLength(2);
+  });
+
   it('names the remaining turns when none matches', async () => {
     const model = new ScriptedLLM([{ when: { userText: 'yes' }, text: 'ok', label: 'confirm' }]);
     const chatCtx = llm.ChatContext.empty();

@@ -19,7 +19,7 @@ export interface ScriptedToolCall {
 export interface ScriptedReply {
   /** Assistant text, streamed in chunks of `chunkSize` characters. */
   text?: string;
-  /** Tool calls, emitted in one chunk after the text. */
+  /** Tool calls, emitted after the text, one chunk each (as streaming providers do). */
   toolCalls?: ScriptedToolCall[];
   /** Token usage reported on the last chunk (optional). */
   usage?: llm.CompletionUsage;
@@ -51,7 +51,7 @@ export interface ScriptedTurn extends ScriptedReply {
   respond?: (request: RecordedLLMRequest) => ScriptedReply | Promise<ScriptedReply>;
   /** Delay before the first chunk, in ms (time to first token). Default 0. */
   delayMs?: number;
-  /** Delay between chunks, in ms. Default 0. */
+  /** Delay between chunks (text pieces and tool calls), in ms. Default 0. */
   chunkDelayMs?: number;
   /** How many requests this turn may answer. Default 1; `Number.POSITIVE_INFINITY` = always. */
   times?: number;
@@ -113,6 +113,11 @@ export interface ScriptedLLMOptions {
   chunkSize?: number;
   /** Label reported to the framework (metrics, logs). Default `scripted-llm`. */
   label?: string;
+  /**
+   * Keep only the latest N recorded requests (each holds a copy of its chat context, so long
+   * runs such as benchmarks would otherwise grow memory quadratically). Default: keep all.
+   */
+  maxRecordedRequests?: number;
 }
 
 interface ScriptEntry {
@@ -149,12 +154,15 @@ export class ScriptedLLM extends llm.LLM {
   readonly #waiters: Array<{ count: number; resolve: () => void }> = [];
   readonly #chunkSize: number;
   readonly #label: string;
+  readonly #maxRecorded: number;
   #added = 0;
+  #received = 0;
 
   constructor(turns: ScriptedTurn[] = [], options: ScriptedLLMOptions = {}) {
     super();
     this.#chunkSize = Math.max(1, options.chunkSize ?? 8);
     this.#label = options.label ?? 'scripted-llm';
+    this.#maxRecorded = Math.max(1, options.maxRecordedRequests ?? Number.POSITIVE_INFINITY);
     this.push(...turns);
   }
 
@@ -178,7 +186,12 @@ export class ScriptedLLM extends llm.LLM {
     return this;
   }
 
-  /** Every request received so far, in order. */
+  /** Number of requests received so far (including any no longer recorded). */
+  get requestCount(): number {
+    return this.#received;
+  }
+
+  /** Every request received so far, in order (the latest `maxRecordedRequests` when set). */
   get requests(): readonly RecordedLLMRequest[] {
     return this.#requests;
   }
@@ -204,12 +217,12 @@ export class ScriptedLLM extends llm.LLM {
 
   /** Resolves once `count` requests have arrived; rejects after `timeoutMs` (default 5000). */
   waitForRequests(count: number, timeoutMs = 5_000): Promise<readonly RecordedLLMRequest[]> {
-    if (this.#requests.length >= count) return Promise.resolve(this.#requests);
+    if (this.#received >= count) return Promise.resolve(this.#requests);
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         reject(
           new Error(
-            `ScriptedLLM: expected ${count} request(s) within ${timeoutMs} ms, got ${this.#requests.length}`,
+            `ScriptedLLM: expected ${count} request(s) within ${timeoutMs} ms, got ${this.#received}`,
           ),
         );
       }, timeoutMs);
@@ -252,10 +265,12 @@ export class ScriptedLLM extends llm.LLM {
     toolChoice?: ToolChoice;
     extraKwargs?: Record<string, unknown>;
   }): llm.LLMStream {
-    const request = recordRequest(this.#requests.length, chatCtx, toolCtx, toolChoice);
+    const request = recordRequest(this.#received, chatCtx, toolCtx, toolChoice);
+    this.#received += 1;
     this.#requests.push(request);
+    if (this.#requests.length > this.#maxRecorded) this.#requests.shift();
     for (const waiter of [...this.#waiters]) {
-      if (this.#requests.length >= waiter.count) {
+      if (this.#received >= waiter.count) {
         this.#waiters.splice(this.#waiters.indexOf(waiter), 1);
         waiter.resolve();
       }
@@ -344,18 +359,19 @@ class ScriptedLLMStream extends llm.LLMStream {
     }
 
     const calls = reply.toolCalls ?? [];
-    if (calls.length > 0) {
+    for (const [index, call] of calls.entries()) {
+      if ((text.length > 0 || index > 0) && !(await sleep(turn.chunkDelayMs ?? 0, signal))) return;
       this.queue.put({
         id,
         delta: {
           role: 'assistant',
-          toolCalls: calls.map((call, index) =>
+          toolCalls: [
             llm.FunctionCall.create({
               callId: call.callId ?? `scripted_call_${this.#request.index}_${index}`,
               name: call.name,
               args: typeof call.args === 'string' ? call.args : JSON.stringify(call.args ?? {}),
             }),
-          ),
+          ],
         },
       });
     }

@@ -1,0 +1,76 @@
+import { randomUUID } from 'node:crypto';
+import { createLogger } from '@voxie/config';
+import { startLoopbackLiveKit } from '@voxie/testkit';
+import { SignJWT } from 'jose';
+import { describe, expect, it } from 'vitest';
+import { startServer } from './server.js';
+import { definition, SUPABASE_SECRET } from './test-app.js';
+import { testEnv } from './test-env.js';
+
+describe('a session through its whole life', () => {
+  it('follows LiveKit’s own webhooks from creation to the end of the room', async () => {
+    const livekit = await startLoopbackLiveKit();
+    const server = await startServer(
+      testEnv({
+        LIVEKIT_URL: livekit.wsUrl,
+        LIVEKIT_API_KEY: livekit.apiKey,
+        LIVEKIT_API_SECRET: livekit.apiSecret,
+        SUPABASE_JWT_SECRET: SUPABASE_SECRET,
+      }),
+      createLogger({ name: 'test', level: 'silent' }),
+    );
+    livekit.webhooks.setUrls([`${server.url}/v1/webhooks/livekit`]);
+    try {
+      const token = await new SignJWT({ role: 'authenticated' })
+        .setProtectedHeader({ alg: 'HS256' })
+        .setSubject(randomUUID())
+        .setAudience('authenticated')
+        .setExpirationTime('1h')
+        .sign(new TextEncoder().encode(SUPABASE_SECRET));
+      const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+      const call = async (method: string, path: string, body?: unknown) => {
+        const response = await fetch(`${server.url}${path}`, {
+          method,
+          headers,
+          body: body === undefined ? undefined : JSON.stringify(body),
+        });
+        return response.json();
+      };
+      const agent = await call('POST', '/v1/agents', { definition: definition() });
+      await fetch(`${server.url}/v1/agents/${agent.id}/publish`, {
+        method: 'POST',
+        headers: { authorization: headers.authorization },
+      });
+      const joined = await call('POST', '/v1/sessions', { agentId: agent.id });
+
+      await livekit.settle();
+      expect(await call('GET', `/v1/sessions/${joined.sessionId}`)).toMatchObject({
+        status: 'active',
+        participantCount: 0,
+      });
+
+      livekit.addParticipant(joined.roomName, { identity: 'caller' });
+      livekit.addParticipant(joined.roomName, { identity: 'agent-spawner', kind: 4 });
+      await livekit.settle();
+      expect((await call('GET', `/v1/sessions/${joined.sessionId}`)).participantCount).toBe(2);
+
+      livekit.removeParticipant(joined.roomName, 'caller');
+      livekit.finishRoom(joined.roomName);
+      await livekit.settle();
+      const ended = await call('GET', `/v1/sessions/${joined.sessionId}`);
+      expect(ended).toMatchObject({ status: 'ended', endReason: 'room_finished' });
+      expect(ended.durationSeconds).toBeGreaterThanOrEqual(0);
+
+      const metrics = await (await fetch(`${server.url}/metrics`)).text();
+      expect(metrics).toMatch(
+        /voxie_webhook_events_total\{event="room_started",outcome="stored"\} 1/,
+      );
+      expect(metrics).toMatch(
+        /voxie_webhook_events_total\{event="room_finished",outcome="stored"\} 1/,
+      );
+    } finally {
+      await server.stop();
+      await livekit.close();
+    }
+  });
+});

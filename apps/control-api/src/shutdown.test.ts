@@ -1,0 +1,60 @@
+import { randomUUID } from 'node:crypto';
+import { createLogger } from '@voxie/config';
+import { startLoopbackLiveKit } from '@voxie/testkit';
+import { SignJWT } from 'jose';
+import { describe, expect, it } from 'vitest';
+import { startServer } from './server.js';
+import { definition, SUPABASE_SECRET } from './test-app.js';
+import { testEnv } from './test-env.js';
+
+describe('graceful shutdown', () => {
+  it('finishes in-flight requests, then refuses new ones', async () => {
+    const livekit = await startLoopbackLiveKit();
+    const server = await startServer(
+      testEnv({
+        LIVEKIT_URL: livekit.wsUrl,
+        LIVEKIT_API_KEY: livekit.apiKey,
+        LIVEKIT_API_SECRET: livekit.apiSecret,
+        SUPABASE_JWT_SECRET: SUPABASE_SECRET,
+      }),
+      createLogger({ name: 'test', level: 'silent' }),
+    );
+    try {
+      const token = await new SignJWT({ role: 'authenticated' })
+        .setProtectedHeader({ alg: 'HS256' })
+        .setSubject(randomUUID())
+        .setAudience('authenticated')
+        .setExpirationTime('1h')
+        .sign(new TextEncoder().encode(SUPABASE_SECRET));
+      const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+      const agent = await (
+        await fetch(`${server.url}/v1/agents`, {
+          method: 'POST',
+          headers,
+          body: JSON.stringify({ definition: definition() }),
+        })
+      ).json();
+      await fetch(`${server.url}/v1/agents/${agent.id}/publish`, {
+        method: 'POST',
+        headers: { authorization: headers.authorization },
+      });
+
+      livekit.stallNext('CreateRoom', 800);
+      const inFlight = fetch(`${server.url}/v1/sessions`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ agentId: agent.id }),
+      });
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const stopped = server.stop();
+
+      const response = await inFlight;
+      expect(response.status).toBe(201);
+      expect((await response.json()).roomName).toMatch(/^agent-/);
+      await stopped;
+      await expect(fetch(`${server.url}/healthz`)).rejects.toThrow();
+    } finally {
+      await livekit.close();
+    }
+  });
+});
