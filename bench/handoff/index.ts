@@ -13,7 +13,7 @@ import { type ContextPolicy, startWorkflowTestSession } from '@voxie/handoff';
 import { ScriptedLLM } from '@voxie/testkit';
 import { z } from 'zod';
 
-const iterations = Number(process.argv[2] ?? 300);
+const iterations = Number(process.argv[2] ?? 500);
 // a session holds at most this many plain+handoff rounds (~8 chat items each), like a long call;
 // the first rounds of each session are warm-up
 const roundsPerSession = 50;
@@ -315,12 +315,22 @@ const addedP99 = Math.max(...targeted.map((row) => row.addedP99));
 console.log(
   `\nadded at p99 (worst of full/last_n/none): ${addedP99.toFixed(3)} ms — target < ${TARGET_P99_MS} ms: ${addedP99 < TARGET_P99_MS ? 'met' : 'NOT met'}`,
 );
+// what the workflow machinery costs on top of the framework's own handoff (both carry full history)
+const full = rows.find((row) => row.policy === 'full');
+const raw = rows.find((row) => row.policy === 'raw_framework');
+const overFrameworkP50 = (full?.handoffP50 ?? Number.NaN) - (raw?.handoffP50 ?? Number.NaN);
+const overFrameworkP99 = (full?.handoffP99 ?? Number.NaN) - (raw?.handoffP99 ?? Number.NaN);
+console.log(
+  `workflow handoff (full) minus raw framework handoff: p50 ${overFrameworkP50.toFixed(3)} ms, p99 ${overFrameworkP99.toFixed(3)} ms`,
+);
 console.log(
   JSON.stringify({
     bench: 'handoff',
     iterations,
     added_p50_ms: round(addedP50),
     added_p99_ms: round(addedP99),
+    over_framework_p50_ms: round(overFrameworkP50),
+    over_framework_p99_ms: round(overFrameworkP99),
     target_p99_ms: TARGET_P99_MS,
     per_policy: Object.fromEntries(
       rows.map((row) => [
