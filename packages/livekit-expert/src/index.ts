@@ -40,8 +40,15 @@ export {
   redactEnv,
   redactYaml,
 } from './organize/config-collector.js';
-export { cheapKey, type ErrorGroup, ErrorGrouper } from './organize/error-groups.js';
-export { type ScanCounts, scanChunk, scanFile, scanStream } from './organize/line-scanner.js';
+export { type ErrorGroup, ErrorGrouper, shapeHashBytes } from './organize/error-groups.js';
+export {
+  type CandidateVisitor,
+  decodeLines,
+  type ScanCounts,
+  scanChunk,
+  scanFile,
+  scanStream,
+} from './organize/line-scanner.js';
 export {
   type LogFormat,
   type LogLevel,

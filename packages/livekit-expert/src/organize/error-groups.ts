@@ -37,12 +37,14 @@ const PROBLEM_WORDS =
  * Groups problem lines. Memory is bounded: at most `maxGroups` groups (later new keys count as
  * overflow), a bounded shape cache, a few samples per group.
  *
- * Speed: a line's expensive parse + normalisation is cached under a cheap key (digit-bearing
- * tokens collapsed), so the many variants of one error cost one parse.
+ * Speed: a line's expensive parse + normalisation is cached under a hash of its cheap shape
+ * (digit-bearing tokens collapsed), so the many variants of one error cost one parse, and lines
+ * are decoded from bytes only when their group still needs samples.
  */
 export class ErrorGrouper {
   readonly #groups = new Map<string, ErrorGroup>();
-  readonly #shapes = new Map<string, LineShape | null>();
+  readonly #shapes = new Map<number, LineShape | null>();
+  readonly #times = new Map<string, { first: number; last: number }>();
   readonly #maxGroups: number;
   readonly #maxSamples: number;
   #overflow = 0;
@@ -64,12 +66,23 @@ export class ErrorGrouper {
 
   /** Adds one raw line (any format); non-problem lines are ignored. */
   add(line: string, file: string): void {
-    const cheap = cheapKey(line);
-    let shape = this.#shapes.get(cheap);
+    const bytes = Buffer.from(line);
+    this.addBytes(bytes, 0, bytes.length, file);
+  }
+
+  /**
+   * Adds one line given as UTF-8 bytes. The line is decoded only the first time its shape is
+   * seen and while its group still collects samples or room names.
+   */
+  addBytes(buf: Buffer, start: number, end: number, file: string): void {
+    const hash = shapeHashBytes(buf, start, end);
+    let shape = this.#shapes.get(hash);
+    let line: string | undefined;
     if (shape === undefined) {
+      line = buf.toString('utf8', start, end);
       shape = shapeOf(line);
       if (this.#shapes.size >= 20_000) this.#shapes.clear();
-      this.#shapes.set(cheap, shape);
+      this.#shapes.set(hash, shape);
     }
     if (shape === null) return;
     this.#problemLines++;
@@ -91,26 +104,46 @@ export class ErrorGrouper {
       this.#groups.set(shape.key, group);
     }
     group.count++;
-    group.level = worseLevel(group.level, shape.level);
-    if (!group.formats.includes(shape.format)) group.formats.push(shape.format);
-    if (!group.files.includes(file)) group.files.push(file);
-    const time = extractTime(line);
-    if (time) {
-      if (!group.firstSeen || time < group.firstSeen) group.firstSeen = time;
-      if (!group.lastSeen || time > group.lastSeen) group.lastSeen = time;
+    if (group.level !== shape.level) group.level = worseLevel(group.level, shape.level);
+    if (
+      group.formats.length === 1
+        ? group.formats[0] !== shape.format
+        : !group.formats.includes(shape.format)
+    ) {
+      if (!group.formats.includes(shape.format)) group.formats.push(shape.format);
     }
-    if (group.samples.length < this.#maxSamples) {
-      const sample = redactString(line.length > 500 ? `${line.slice(0, 500)}…` : line);
-      if (!group.samples.includes(sample)) group.samples.push(sample);
+    if (group.files.length === 1 ? group.files[0] !== file : !group.files.includes(file)) {
+      if (!group.files.includes(file)) group.files.push(file);
     }
-    if (group.rooms.length < 5) {
-      const room = extractRoom(line);
-      if (room && !group.rooms.includes(room)) group.rooms.push(room);
+    const time = extractTimeMs(buf, start, end);
+    if (time !== undefined) {
+      const seen = this.#times.get(shape.key);
+      if (!seen) this.#times.set(shape.key, { first: time, last: time });
+      else if (time < seen.first) seen.first = time;
+      else if (time > seen.last) seen.last = time;
+    }
+    if (group.samples.length < this.#maxSamples || group.rooms.length < 5) {
+      line ??= buf.toString('utf8', start, end);
+      if (group.samples.length < this.#maxSamples) {
+        const sample = redactString(line.length > 500 ? `${line.slice(0, 500)}…` : line);
+        if (!group.samples.includes(sample)) group.samples.push(sample);
+      }
+      if (group.rooms.length < 5) {
+        const room = extractRoom(line);
+        if (room && !group.rooms.includes(room)) group.rooms.push(room);
+      }
     }
   }
 
   /** Groups, most frequent first (ties: worse level, then key). */
   groups(): ErrorGroup[] {
+    for (const group of this.#groups.values()) {
+      const seen = this.#times.get(group.key);
+      if (seen) {
+        group.firstSeen = new Date(seen.first).toISOString();
+        group.lastSeen = new Date(seen.last).toISOString();
+      }
+    }
     return [...this.#groups.values()].sort(
       (a, b) => b.count - a.count || rank(b.level) - rank(a.level) || a.key.localeCompare(b.key),
     );
@@ -136,52 +169,122 @@ function shapeOf(line: string): LineShape | null {
 }
 
 /**
- * Collapses every token that contains a digit to `#`: ids, times, numbers, addresses. Two lines
- * with the same cheap key have the same shape, so the parse is done once per shape.
+ * Hash of a line's cheap shape computed over its bytes without building a string: FNV-1a, with
+ * every token that contains a digit folded to one `#`. Two 32-bit lanes give a 53-bit key.
  */
-export function cheapKey(line: string): string {
-  let out = '';
-  let tokenStart = 0;
+export function shapeHashBytes(buf: Buffer, start: number, end: number): number {
+  let h1 = 0x811c9dc5;
+  let h2 = 0x01000193;
+  let tokenHash1 = h1;
+  let tokenHash2 = h2;
+  let inToken = false;
   let hasDigit = false;
-  const n = line.length;
-  for (let i = 0; i <= n; i++) {
-    const c = i < n ? line.charCodeAt(i) : 32;
-    const isTokenChar =
-      (c >= 48 && c <= 57) ||
+  for (let i = start; i < end; i++) {
+    const c = buf[i] as number;
+    const kind = CHAR_KIND[c] as number;
+    if (kind !== 0) {
+      if (!inToken) {
+        inToken = true;
+        hasDigit = false;
+        tokenHash1 = h1;
+        tokenHash2 = h2;
+      }
+      if (kind === 2) hasDigit = true;
+    } else if (inToken) {
+      inToken = false;
+      if (hasDigit) {
+        h1 = Math.imul(tokenHash1 ^ 35, 0x01000193);
+        h2 = Math.imul(tokenHash2 ^ 35, 0x5bd1e995);
+      }
+    }
+    h1 = Math.imul(h1 ^ c, 0x01000193);
+    h2 = Math.imul(h2 ^ c, 0x5bd1e995);
+  }
+  if (inToken && hasDigit) {
+    h1 = Math.imul(tokenHash1 ^ 35, 0x01000193);
+    h2 = Math.imul(tokenHash2 ^ 35, 0x5bd1e995);
+  }
+  return (h1 >>> 0) * 2097152 + ((h2 >>> 0) & 0x1fffff);
+}
+
+/** 0 = separator, 1 = token character, 2 = digit (tokens: letters, digits, `_ - . :`). */
+const CHAR_KIND = (() => {
+  const table = new Uint8Array(256);
+  for (let c = 0; c < 256; c++) {
+    if (c >= 48 && c <= 57) table[c] = 2;
+    else if (
       (c >= 65 && c <= 90) ||
       (c >= 97 && c <= 122) ||
       c === 95 ||
       c === 45 ||
       c === 46 ||
-      c === 58;
-    if (isTokenChar) {
-      if (c >= 48 && c <= 57) hasDigit = true;
-      continue;
-    }
-    if (i > tokenStart) out += hasDigit ? '#' : line.slice(tokenStart, i);
-    if (i < n) out += line[i];
-    tokenStart = i + 1;
-    hasDigit = false;
+      c === 58
+    )
+      table[c] = 1;
   }
-  return out;
+  return table;
+})();
+
+/** Position after `"ts":` or `"time":` within `[start, end)`, or -1 (bounded, no native search). */
+function timeValueAt(buf: Buffer, start: number, end: number): number {
+  for (let i = start; i + 5 < end; i++) {
+    if (buf[i] !== 0x22 || buf[i + 1] !== 0x74) continue; // "t
+    if (buf[i + 2] === 0x73 && buf[i + 3] === 0x22 && buf[i + 4] === 0x3a) return i + 5; // "ts":
+    if (
+      buf[i + 2] === 0x69 &&
+      buf[i + 3] === 0x6d &&
+      buf[i + 4] === 0x65 &&
+      buf[i + 5] === 0x22 &&
+      buf[i + 6] === 0x3a
+    ) {
+      return i + 7; // "time":
+    }
+  }
+  return -1;
 }
 
-const TIME_FIELD = /"(?:ts|time|timestamp)":\s*("?)([^",}]+)\1/;
+/**
+ * Epoch milliseconds of the line's own timestamp: zap `"ts"` (seconds, or ISO string), pino
+ * `"time"` (ms), or a leading ISO timestamp in text. Numbers are parsed from the bytes directly.
+ */
+function extractTimeMs(buf: Buffer, start: number, end: number): number | undefined {
+  if (buf[start] === 0x7b) {
+    // zap and pino put the time within the first fields; don't search the whole line.
+    let p = timeValueAt(buf, start, Math.min(end, start + 160));
+    if (p === -1) return undefined;
+    if (buf[p] === 0x20) p++;
+    if (buf[p] === 0x22) {
+      const close = buf.indexOf(0x22, p + 1);
+      if (close === -1 || close > end) return undefined;
+      const value = Date.parse(buf.toString('latin1', p + 1, close));
+      return Number.isFinite(value) ? value : undefined;
+    }
+    let value = 0;
+    let scale = 0;
+    let digits = 0;
+    for (; p < end; p++) {
+      const c = buf[p] as number;
+      if (c >= 48 && c <= 57) {
+        value = value * 10 + (c - 48);
+        if (scale) scale *= 10;
+        digits++;
+      } else if (c === 0x2e && !scale) scale = 1;
+      else break;
+    }
+    if (!digits) return undefined;
+    if (scale) value /= scale;
+    return value < 1e11 ? value * 1000 : value;
+  }
+  const c = buf[start];
+  if (c === undefined || (c !== 0x5b && (c < 48 || c > 57))) return undefined;
+  const text = TEXT_TIME.exec(buf.toString('latin1', start, Math.min(end, start + 40)))?.[1];
+  if (!text) return undefined;
+  const value = Date.parse(text.replace(',', '.'));
+  return Number.isFinite(value) ? value : undefined;
+}
+
 const TEXT_TIME =
   /^\s*\[?(\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?(?:Z|[+-]\d{2}:?\d{2})?)/;
-
-function extractTime(line: string): string | undefined {
-  const json = line.charCodeAt(0) === 123 ? TIME_FIELD.exec(line) : null;
-  if (json?.[2]) {
-    const raw = json[2];
-    if (json[1] === '"') return raw;
-    const value = Number(raw);
-    if (!Number.isFinite(value)) return undefined;
-    const date = new Date(value < 1e11 ? value * 1000 : value);
-    return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
-  }
-  return TEXT_TIME.exec(line)?.[1];
-}
 
 const ROOM_FIELD = /"(?:room|roomName|room_name|lk\.room_name)":"([^"]{1,200})"/;
 const ROOM_TEXT = /\broom(?:[ _]?name)?[=:]\s*"?([^\s",]{1,200})/i;

@@ -8,8 +8,16 @@ export interface ScanCounts {
   candidates: number;
 }
 
-/** Called with each candidate line, decoded as UTF-8. */
-export type CandidateVisitor = (line: string) => void;
+/**
+ * Called with each candidate line as a byte range of `buf` (UTF-8, no line terminator). The
+ * range is only valid during the call: the buffer is reused for the next chunk.
+ */
+export type CandidateVisitor = (buf: Buffer, start: number, end: number) => void;
+
+/** Adapts a string visitor (tests, small inputs) to a CandidateVisitor. */
+export function decodeLines(visit: (line: string) => void): CandidateVisitor {
+  return (buf, start, end) => visit(buf.toString('utf8', start, end));
+}
 
 const NEWLINE = 0x0a;
 const OPEN_BRACE = 0x7b;
@@ -17,8 +25,22 @@ const QUOTE = 0x22;
 const LEVEL_KEY = Buffer.from('"level":');
 /** Longest line kept; longer lines are cut (a log line that long is data, not a message). */
 const MAX_LINE = 64 * 1024;
-const TEXT_PROBLEM =
-  /WARN|ERROR|FATAL|CRITICAL|PANIC|[Ww]arn|[Ee]rror|[Ff]atal|[Ee]xception|[Ff]ail|[Dd]enied|[Rr]efused|[Tt]imed out/;
+/** Level words looked for near the start of a text line (after the timestamp). */
+const LEVEL_WORDS = [
+  'ERROR',
+  'WARN',
+  'FATAL',
+  'CRITICAL',
+  'PANIC',
+  'error',
+  'warn',
+  'fatal',
+  'critical',
+  'panic',
+].map((w) => Buffer.from(w));
+/** How far into a text line a level token may start. */
+const LEVEL_WINDOW = 64;
+/WARN|ERROR|FATAL|CRITICAL|PANIC|[Ww]arn|[Ee]rror|[Ff]atal|[Ee]xception|[Ff]ail|[Dd]enied|[Rr]efused|[Tt]imed out/;
 
 /**
  * Byte-level pre-filter: true when the line may be a warning or error. JSON lines are judged by
@@ -41,9 +63,10 @@ export function isCandidateLine(buf: Buffer, start: number, end: number): boolea
     ) {
       p = a + 9;
     } else {
-      const found = buf.indexOf(LEVEL_KEY, a);
-      if (found === -1 || found >= end) return true; // no level key: let the parser decide
-      p = found + LEVEL_KEY.length;
+      // Search this line only: an unbounded native search would rescan the rest of the chunk.
+      const found = buf.subarray(a, end).indexOf(LEVEL_KEY);
+      if (found === -1) return true; // no level key: let the parser decide
+      p = a + found + LEVEL_KEY.length;
     }
     if (buf[p] === 0x20) p++;
     const c = buf[p];
@@ -55,13 +78,76 @@ export function isCandidateLine(buf: Buffer, start: number, end: number): boolea
     }
     return c !== undefined && c >= 0x34 && c <= 0x39; // pino 40, 50, 60
   }
-  const head = buf.toString('latin1', a, Math.min(end, a + 240));
-  return TEXT_PROBLEM.test(head);
+  return (
+    hasTextLevel(buf, a, Math.min(end, a + LEVEL_WINDOW), end) || startsWithException(buf, a, end)
+  );
+}
+
+function isLetter(c: number): boolean {
+  return (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
+}
+
+/** A level word (ERROR, warn, WARNING, ...) as a whole word starting in `[start, windowEnd)`. */
+function hasTextLevel(buf: Buffer, start: number, windowEnd: number, lineEnd: number): boolean {
+  for (let i = start; i < windowEnd; i++) {
+    const c = buf[i] as number;
+    // first letters of the level words: E W F C P / e w f c p
+    if (
+      c !== 0x45 &&
+      c !== 0x57 &&
+      c !== 0x46 &&
+      c !== 0x43 &&
+      c !== 0x50 &&
+      c !== 0x65 &&
+      c !== 0x77 &&
+      c !== 0x66 &&
+      c !== 0x63 &&
+      c !== 0x70
+    ) {
+      continue;
+    }
+    if (i > start && isLetter(buf[i - 1] as number)) continue;
+    for (const word of LEVEL_WORDS) {
+      if (word[0] !== c || i + word.length > lineEnd) continue;
+      let j = 1;
+      while (j < word.length && buf[i + j] === word[j]) j++;
+      if (j < word.length) continue;
+      const next = i + j < lineEnd ? (buf[i + j] as number) : 0x20;
+      const isWarn = c === 0x57 || c === 0x77;
+      if (!isLetter(next) || isWarn) return true; // WARN/WARNING, warn/warning
+    }
+  }
+  return false;
+}
+
+const ERROR_WORD = Buffer.from('Error');
+const EXCEPTION_WORD = Buffer.from('Exception');
+
+function endsWithWord(buf: Buffer, end: number, start: number, word: Buffer): boolean {
+  if (end - start < word.length) return false;
+  for (let k = 0; k < word.length; k++) if (buf[end - word.length + k] !== word[k]) return false;
+  return true;
+}
+
+/** `TwirpError: ...`, `Error: ...`, `ValueError: ...`, `Uncaught Error: ...` at the start of the line. */
+function startsWithException(buf: Buffer, start: number, end: number): boolean {
+  const limit = Math.min(end, start + 80);
+  let spaces = 0;
+  for (let i = start; i < limit; i++) {
+    const c = buf[i] as number;
+    if (c === 0x3a)
+      return endsWithWord(buf, i, start, ERROR_WORD) || endsWithWord(buf, i, start, EXCEPTION_WORD);
+    if (c === 0x20 || c === 0x09) {
+      spaces++;
+      if (spaces > 1) return false;
+    }
+  }
+  return false;
 }
 
 /**
- * Splits `buf[0, length)` into lines, visits candidates, and returns how many bytes were consumed
- * (a trailing partial line is left for the next chunk unless `final`).
+ * Splits `buf[from, length)` into lines, visits candidates, and returns the index of the first
+ * byte not consumed: a trailing partial line is left for the next chunk unless `final`.
  */
 export function scanChunk(
   buf: Buffer,
@@ -69,29 +155,36 @@ export function scanChunk(
   final: boolean,
   counts: ScanCounts,
   visit: CandidateVisitor,
+  from = 0,
 ): number {
-  let start = 0;
+  let start = from;
+  let lines = 0;
+  let candidates = 0;
   while (start < length) {
     let nl = buf.indexOf(NEWLINE, start);
     if (nl === -1 || nl >= length) {
-      if (!final && length - start < buf.length) break;
+      if (!final) break;
       nl = length;
     }
     let end = nl;
     if (end > start && buf[end - 1] === 0x0d) end--;
-    counts.lines++;
+    lines++;
     if (end > start && isCandidateLine(buf, start, end)) {
-      counts.candidates++;
-      visit(buf.toString('utf8', start, Math.min(end, start + MAX_LINE)));
+      candidates++;
+      visit(buf, start, Math.min(end, start + MAX_LINE));
     }
     start = nl + 1;
   }
+  counts.lines += lines;
+  counts.candidates += candidates;
   return Math.min(start, length);
 }
 
 /**
- * Reads a file in fixed-size chunks (default 1 MiB) and visits candidate lines. Memory stays
- * constant: one buffer, reused; a partial line is moved to its front before the next read.
+ * Reads a file in fixed-size chunks (default 4 MiB) and visits candidate lines. Memory stays
+ * constant: two buffers used in turn, so the next read (a copy done by the thread pool) overlaps
+ * scanning the current chunk. A partial line is copied in front of the next chunk; a line longer
+ * than 64 KiB is cut.
  */
 export async function scanFile(
   path: string,
@@ -99,19 +192,46 @@ export async function scanFile(
   options: { chunkSize?: number } = {},
 ): Promise<ScanCounts> {
   const counts: ScanCounts = { bytes: 0, lines: 0, candidates: 0 };
-  const buf = Buffer.allocUnsafe(options.chunkSize ?? 1 << 20);
+  const chunk = options.chunkSize ?? 1 << 22;
+  // Room in front of each chunk for the previous chunk's partial line.
+  const reserve = Math.min(MAX_LINE, chunk);
+  const buffers: [Buffer, Buffer] = [
+    Buffer.allocUnsafe(reserve + chunk),
+    Buffer.allocUnsafe(reserve + chunk),
+  ];
   const handle = await open(path, 'r');
   try {
-    let carry = 0;
+    let index = 0;
+    let pending: Promise<{ bytesRead: number }> = handle.read(buffers[0], reserve, chunk, null);
+    let previous: Buffer | undefined;
+    let carryStart = 0;
+    let carryEnd = 0;
     for (;;) {
-      const { bytesRead } = await handle.read(buf, carry, buf.length - carry, null);
+      const current = buffers[index] as Buffer;
+      const { bytesRead } = await pending;
       counts.bytes += bytesRead;
-      const length = carry + bytesRead;
       const final = bytesRead === 0;
-      const consumed = scanChunk(buf, length, final, counts, visit);
-      carry = length - consumed;
-      if (carry > 0) buf.copy(buf, 0, consumed, length);
+      let from = reserve;
+      if (previous && carryEnd > carryStart) {
+        const carry = carryEnd - carryStart;
+        if (carry > reserve) {
+          // A line longer than the reserve: emit what we have, cut.
+          scanChunk(previous, carryEnd, true, counts, visit, carryStart);
+        } else {
+          previous.copy(current, reserve - carry, carryStart, carryEnd);
+          from = reserve - carry;
+        }
+      }
+      // `previous` is free now: let the thread pool fill it while this chunk is scanned.
+      const next = buffers[1 - index] as Buffer;
+      if (!final) pending = handle.read(next, reserve, chunk, null);
+      const length = reserve + bytesRead;
+      const consumed = scanChunk(current, length, final, counts, visit, from);
       if (final) break;
+      previous = current;
+      carryStart = consumed;
+      carryEnd = length;
+      index = 1 - index;
     }
   } finally {
     await handle.close();
@@ -137,7 +257,9 @@ export async function scanStream(
     }
     bytes.copy(buf, carry);
     const length = carry + bytes.length;
-    const consumed = scanChunk(buf, length, false, counts, visit);
+    let consumed = scanChunk(buf, length, false, counts, visit);
+    if (length - consumed > MAX_LINE)
+      consumed = scanChunk(buf, length, true, counts, visit, consumed);
     carry = length - consumed;
     if (carry > 0) buf.copy(buf, 0, consumed, length);
   }

@@ -49,7 +49,9 @@ export async function organize(input: OrganizeInput): Promise<OrganizeReport> {
   const logs: OrganizeReport['logs'] = [];
   for (const file of input.logs ?? []) {
     const name = basename(file);
-    const counts = await scanFile(file, (line) => grouper.add(line, name));
+    const counts = await scanFile(file, (buf, start, end) =>
+      grouper.addBytes(buf, start, end, name),
+    );
     logs.push({ file, ...counts });
   }
   const diagnoser = new Diagnoser(kb);
