@@ -43,7 +43,7 @@ export const DOMAIN_RULES: Record<Domain, readonly DomainRule[]> = {
     r(
       'authn',
       2,
-      /\bauthenticat\w+|\bauthori[sz]ation\b|\bsigned?\b(?= (?:with|by|the|tokens?))|\bsignature\b(?! verification failed for webhooks)/i,
+      /\bauthenticat\w+|\bauthori[sz]ation\b|\bsigned?\b(?= (?:with|by|the|tokens?))|\bsignature\b/i,
     ),
     r('expiry', 1.5, /\bexpir(?:e|y|ed|es|ation)\b|\bttl\b|\bclock skew\b|\bnbf\b/i),
     r('identity', 1, /\bidentit(?:y|ies)\b/i),
