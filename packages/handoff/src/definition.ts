@@ -130,3 +130,12 @@ export const WorkflowDefinition = z
 export type WorkflowDefinition = z.infer<typeof WorkflowDefinition>;
 /** The JSON an author writes (defaults not yet applied). */
 export type WorkflowDefinitionInput = z.input<typeof WorkflowDefinition>;
+
+/**
+ * JSON Schema (draft 2020-12) of the definition an author writes (defaults optional), e.g. for
+ * an LLM tool that drafts workflows or for API docs. The graph checks of `validateWorkflow`
+ * (references, reachability, ...) cannot be expressed in it: run them too.
+ */
+export function workflowDefinitionJsonSchema(): Record<string, unknown> {
+  return z.toJSONSchema(WorkflowDefinition, { io: 'input' }) as Record<string, unknown>;
+}

@@ -17,6 +17,7 @@ export {
   type WorkflowDefinitionInput,
   WorkflowEdge,
   WorkflowNode,
+  workflowDefinitionJsonSchema,
 } from './definition.js';
 export {
   HandoffError,

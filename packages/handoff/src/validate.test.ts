@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { WorkflowDefinitionInput } from './definition.js';
+import { z } from 'zod';
+import { type WorkflowDefinitionInput, workflowDefinitionJsonSchema } from './definition.js';
 import { WorkflowValidationError } from './errors.js';
 import { createWorkflow } from './runtime.js';
 import { workflowTemplates } from './templates.js';
@@ -271,5 +272,21 @@ describe('createWorkflow', () => {
     expect(() => createWorkflow(input, { userdata: { age: 'old' } })).toThrow(
       /initial userdata does not match the userdata schema: age: /,
     );
+  });
+});
+
+describe('workflowDefinitionJsonSchema', () => {
+  it('describes the JSON authors write: templates match it, shapeless input does not', () => {
+    const schema = workflowDefinitionJsonSchema();
+    expect(schema).toMatchObject({ type: 'object', required: ['entry', 'nodes'] });
+    const validator = z.fromJSONSchema(schema as Parameters<typeof z.fromJSONSchema>[0]);
+    for (const template of Object.values(workflowTemplates)) {
+      expect(validator.safeParse(template).success).toBe(true);
+    }
+    expect(validator.safeParse({ nodes: [] }).success).toBe(false);
+    expect(
+      validator.safeParse({ ...base(), edges: [{ type: 'teleport', from: 'front', tool: 'x' }] })
+        .success,
+    ).toBe(false);
   });
 });
