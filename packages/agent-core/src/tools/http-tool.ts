@@ -65,6 +65,18 @@ function parseBody(text: string, contentType: string | null): unknown {
   return text;
 }
 
+/** Compiled argument validators, per (immutable, often cached) tool definition. */
+const validators = new WeakMap<HttpToolDefinition, z.ZodType>();
+
+function validatorFor(definition: HttpToolDefinition): z.ZodType {
+  let validator = validators.get(definition);
+  if (!validator) {
+    validator = z.fromJSONSchema(definition.parameters as z.core.JSONSchema.JSONSchema);
+    validators.set(definition, validator);
+  }
+  return validator;
+}
+
 /** Builds the request (URL, headers, body) for validated arguments. Exported for tests. */
 export function buildHttpRequest(
   definition: HttpToolDefinition,
@@ -114,7 +126,7 @@ export function createHttpTool(
   definition: HttpToolDefinition,
   options: HttpToolOptions,
 ): llm.ToolContextEntry {
-  const validator = z.fromJSONSchema(definition.parameters as z.core.JSONSchema.JSONSchema);
+  const validator = validatorFor(definition);
   const report = (outcome: ToolCallReport['outcome'], startedAt: number, httpStatus?: number) =>
     options.onCall?.({
       tool: definition.name,
