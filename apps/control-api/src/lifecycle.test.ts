@@ -28,20 +28,26 @@ describe('a session through its whole life', () => {
         .setExpirationTime('1h')
         .sign(new TextEncoder().encode(SUPABASE_SECRET));
       const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
-      const call = async (method: string, path: string, body?: unknown) => {
+      const call = async <T = Record<string, unknown>>(
+        method: string,
+        path: string,
+        body?: unknown,
+      ): Promise<T> => {
         const response = await fetch(`${server.url}${path}`, {
           method,
           headers,
           body: body === undefined ? undefined : JSON.stringify(body),
         });
-        return response.json();
+        return (await response.json()) as T;
       };
-      const agent = await call('POST', '/v1/agents', { definition: definition() });
+      const agent = await call<{ id: string }>('POST', '/v1/agents', { definition: definition() });
       await fetch(`${server.url}/v1/agents/${agent.id}/publish`, {
         method: 'POST',
         headers: { authorization: headers.authorization },
       });
-      const joined = await call('POST', '/v1/sessions', { agentId: agent.id });
+      const joined = await call<{ sessionId: string; roomName: string }>('POST', '/v1/sessions', {
+        agentId: agent.id,
+      });
 
       await livekit.settle();
       expect(await call('GET', `/v1/sessions/${joined.sessionId}`)).toMatchObject({
@@ -57,7 +63,10 @@ describe('a session through its whole life', () => {
       livekit.removeParticipant(joined.roomName, 'caller');
       livekit.finishRoom(joined.roomName);
       await livekit.settle();
-      const ended = await call('GET', `/v1/sessions/${joined.sessionId}`);
+      const ended = await call<{ durationSeconds: number }>(
+        'GET',
+        `/v1/sessions/${joined.sessionId}`,
+      );
       expect(ended).toMatchObject({ status: 'ended', endReason: 'room_finished' });
       expect(ended.durationSeconds).toBeGreaterThanOrEqual(0);
 

@@ -27,13 +27,13 @@ describe('graceful shutdown', () => {
         .setExpirationTime('1h')
         .sign(new TextEncoder().encode(SUPABASE_SECRET));
       const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
-      const agent = await (
+      const agent = (await (
         await fetch(`${server.url}/v1/agents`, {
           method: 'POST',
           headers,
           body: JSON.stringify({ definition: definition() }),
         })
-      ).json();
+      ).json()) as { id: string };
       await fetch(`${server.url}/v1/agents/${agent.id}/publish`, {
         method: 'POST',
         headers: { authorization: headers.authorization },
@@ -50,7 +50,7 @@ describe('graceful shutdown', () => {
 
       const response = await inFlight;
       expect(response.status).toBe(201);
-      expect((await response.json()).roomName).toMatch(/^agent-/);
+      expect(((await response.json()) as { roomName: string }).roomName).toMatch(/^agent-/);
       await stopped;
       await expect(fetch(`${server.url}/healthz`)).rejects.toThrow();
     } finally {

@@ -1,22 +1,24 @@
-import { type VoxieDb, WebhookEventRepository } from '@voxie/db';
 import type { FastifyInstance } from 'fastify';
 import type { WebhookEvent } from 'livekit-server-sdk';
 import { ApiError } from '../errors.js';
 import { isDatabaseUnavailable } from '../plugins/error-handler.js';
-import { applyWebhookEvent, roomNameOf } from '../webhooks/apply-webhook-event.js';
+import { roomNameOf } from '../webhooks/apply-webhook-event.js';
+import { type IngestOutcome, WebhookIngestor } from '../webhooks/webhook-ingestor.js';
 import type { RouteOptions } from './plugin-options.js';
 
 /**
  * `POST /v1/webhooks/livekit`. LiveKit signs each delivery (a JWT over the SHA-256 of the raw
  * body) and retries on connection errors, 429 and 5xx. So: verify against the raw bytes, store
  * each event once by its id (a redelivery is a 200 with no effect), apply it to the session in
- * the same transaction, and answer 503 only when the event could not be stored.
+ * the same transaction (group-committed with concurrent deliveries, see WebhookIngestor), and
+ * answer 503 only when the event could not be stored.
  */
 export async function webhookRoutes(
   app: FastifyInstance,
   { services }: RouteOptions,
 ): Promise<void> {
   const { webhookReceiver, metrics, database } = services;
+  const ingestor = new WebhookIngestor(database);
 
   // Keep the body as the exact string that was signed.
   app.removeContentTypeParser('application/json');
@@ -42,33 +44,19 @@ export async function webhookRoutes(
       const createdAt = Number(event.createdAt);
       const occurredAt = createdAt > 0 ? new Date(createdAt * 1000) : new Date();
 
-      let stored: boolean;
+      let outcome: IngestOutcome;
       try {
-        stored = await database.db.transaction(async (tx) => {
-          const db = tx as unknown as VoxieDb;
-          const isNew = await new WebhookEventRepository(db).insertIfNew({
-            id: event.id,
-            event: event.event,
-            roomName,
-            occurredAt,
-            payload: event.toJson(),
-          });
-          if (isNew && roomName) await applyWebhookEvent(db, event, roomName, occurredAt);
-          return isNew;
-        });
+        outcome = await ingestor.ingest({ event, roomName, occurredAt });
       } catch (error) {
         metrics.webhookEvents.inc({ event: event.event, outcome: 'failed' });
-        if (isDatabaseUnavailable(error)) {
-          throw new ApiError(
-            'service_unavailable',
-            'event not stored: database unavailable; LiveKit will retry',
-            { cause: error },
-          );
-        }
-        throw new ApiError('service_unavailable', 'event not stored; LiveKit will retry', {
-          cause: error,
-        });
+        const reason = isDatabaseUnavailable(error) ? 'database unavailable' : 'storage failed';
+        throw new ApiError(
+          'service_unavailable',
+          `event not stored: ${reason}; LiveKit will retry`,
+          { cause: error },
+        );
       }
+      const stored = outcome === 'stored';
       metrics.webhookEvents.inc({ event: event.event, outcome: stored ? 'stored' : 'duplicate' });
       request.log.info(
         { eventId: event.id, event: event.event, room: roomName, duplicate: !stored },

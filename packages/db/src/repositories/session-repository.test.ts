@@ -156,4 +156,16 @@ describe.each(BACKENDS)('SessionRepository on %s', (backend) => {
     });
     expect(session.id).toBe(id);
   });
+
+  it('tells which rooms have sessions', async () => {
+    const session = await sessions.create({
+      ownerId: owner,
+      kind: 'agent',
+      roomName: `room-${randomUUID()}`,
+    });
+    expect(await sessions.roomsWithSessions([session.roomName, 'room-nobody'])).toEqual(
+      new Set([session.roomName]),
+    );
+    expect(await sessions.roomsWithSessions([])).toEqual(new Set());
+  });
 });

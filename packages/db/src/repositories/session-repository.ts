@@ -1,4 +1,4 @@
-import { and, desc, eq, lt, or, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, lt, or, sql } from 'drizzle-orm';
 import type { VoxieDb } from '../client.js';
 import { sessions, webhookEvents } from '../schema.js';
 import { decodeCursor, type Page, toPage } from './cursor.js';
@@ -67,6 +67,16 @@ export class SessionRepository {
       .orderBy(desc(sessions.createdAt), desc(sessions.id))
       .limit(options.limit + 1);
     return toPage(rows, options.limit);
+  }
+
+  /** Which of `roomNames` belong to a session. */
+  async roomsWithSessions(roomNames: readonly string[]): Promise<Set<string>> {
+    if (roomNames.length === 0) return new Set();
+    const rows = await this.db
+      .select({ roomName: sessions.roomName })
+      .from(sessions)
+      .where(inArray(sessions.roomName, [...roomNames]));
+    return new Set(rows.map((row) => row.roomName));
   }
 
   /** Removes a session row, e.g. when its room could not be created. */

@@ -35,4 +35,16 @@ describe.each(BACKENDS)('WebhookEventRepository on %s', (backend) => {
     );
     expect(results.filter(Boolean)).toHaveLength(1);
   });
+
+  it('stores a batch in one statement, once per id', async () => {
+    await events.insertIfNew(event('EV_batch_old'));
+    const stored = await events.insertManyIfNew([
+      event('EV_batch_a'),
+      event('EV_batch_old'),
+      event('EV_batch_b'),
+      event('EV_batch_a'),
+    ]);
+    expect([...stored].sort()).toEqual(['EV_batch_a', 'EV_batch_b']);
+    expect(await events.insertManyIfNew([])).toEqual(new Set());
+  });
 });
