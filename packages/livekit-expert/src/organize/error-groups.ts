@@ -122,13 +122,15 @@ export class ErrorGrouper {
       else if (time < seen.first) seen.first = time;
       else if (time > seen.last) seen.last = time;
     }
-    if (group.samples.length < this.#maxSamples || group.rooms.length < 5) {
+    // Room names are looked for in a group's first 100 lines only: a group without rooms must not
+    // pay a decode + regex for every line.
+    if (group.samples.length < this.#maxSamples || (group.rooms.length < 5 && group.count <= 100)) {
       line ??= buf.toString('utf8', start, end);
       if (group.samples.length < this.#maxSamples) {
         const sample = redactString(line.length > 500 ? `${line.slice(0, 500)}…` : line);
         if (!group.samples.includes(sample)) group.samples.push(sample);
       }
-      if (group.rooms.length < 5) {
+      if (group.rooms.length < 5 && group.count <= 100) {
         const room = extractRoom(line);
         if (room && !group.rooms.includes(room)) group.rooms.push(room);
       }
@@ -170,41 +172,53 @@ function shapeOf(line: string): LineShape | null {
 
 /**
  * Hash of a line's cheap shape computed over its bytes without building a string: FNV-1a, with
- * every token that contains a digit folded to one `#`. Two 32-bit lanes give a 53-bit key.
+ * every token that contains a digit or starts like a LiveKit id (`RM_`, `PA_`...) folded to `#`. Two 32-bit lanes give a 53-bit key.
  */
 export function shapeHashBytes(buf: Buffer, start: number, end: number): number {
   let h1 = 0x811c9dc5;
   let h2 = 0x01000193;
   let tokenHash1 = h1;
   let tokenHash2 = h2;
-  let inToken = false;
-  let hasDigit = false;
-  for (let i = start; i < end; i++) {
-    const c = buf[i] as number;
+  let tokenStart = -1;
+  let fold = false;
+  for (let i = start; i <= end; i++) {
+    const c = i < end ? (buf[i] as number) : 32;
     const kind = CHAR_KIND[c] as number;
     if (kind !== 0) {
-      if (!inToken) {
-        inToken = true;
-        hasDigit = false;
+      if (tokenStart < 0) {
+        tokenStart = i;
+        fold = false;
         tokenHash1 = h1;
         tokenHash2 = h2;
       }
-      if (kind === 2) hasDigit = true;
-    } else if (inToken) {
-      inToken = false;
-      if (hasDigit) {
+      // digits, or a LiveKit-style id prefix (RM_, PA_, TR_, AJ_, SCL_...) at the token start
+      if (
+        kind === 2 ||
+        (c === 95 && i - tokenStart >= 2 && i - tokenStart <= 4 && isUpperRun(buf, tokenStart, i))
+      ) {
+        fold = true;
+      }
+    } else if (tokenStart >= 0) {
+      tokenStart = -1;
+      if (fold) {
         h1 = Math.imul(tokenHash1 ^ 35, 0x01000193);
         h2 = Math.imul(tokenHash2 ^ 35, 0x5bd1e995);
       }
     }
-    h1 = Math.imul(h1 ^ c, 0x01000193);
-    h2 = Math.imul(h2 ^ c, 0x5bd1e995);
-  }
-  if (inToken && hasDigit) {
-    h1 = Math.imul(tokenHash1 ^ 35, 0x01000193);
-    h2 = Math.imul(tokenHash2 ^ 35, 0x5bd1e995);
+    if (i < end) {
+      h1 = Math.imul(h1 ^ c, 0x01000193);
+      h2 = Math.imul(h2 ^ c, 0x5bd1e995);
+    }
   }
   return (h1 >>> 0) * 2097152 + ((h2 >>> 0) & 0x1fffff);
+}
+
+function isUpperRun(buf: Buffer, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const c = buf[i] as number;
+    if (c < 65 || c > 90) return false;
+  }
+  return true;
 }
 
 /** 0 = separator, 1 = token character, 2 = digit (tokens: letters, digits, `_ - . :`). */

@@ -87,35 +87,46 @@ function isLetter(c: number): boolean {
   return (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
 }
 
-/** A level word (ERROR, warn, WARNING, ...) as a whole word starting in `[start, windowEnd)`. */
+/** Bytes of a leading timestamp or separator: digits, `-:.,+TZ/`, blanks and brackets. */
+const PREFIX_BYTE = (() => {
+  const table = new Uint8Array(256);
+  for (const c of '0123456789-:.,+TZ/ \t[]()|') table[c.charCodeAt(0)] = 1;
+  return table;
+})();
+
+/**
+ * A level word (ERROR, warn, WARNING, [error], level=error ...) as the first word after the
+ * leading timestamp and separators, or as the first word of the line. Text logs put the level
+ * there (zap console, Python logging, pino-pretty, most `[time] LEVEL msg` formats); looking only
+ * there keeps info lines cheap.
+ */
 function hasTextLevel(buf: Buffer, start: number, windowEnd: number, lineEnd: number): boolean {
-  for (let i = start; i < windowEnd; i++) {
-    const c = buf[i] as number;
-    // first letters of the level words: E W F C P / e w f c p
-    if (
-      c !== 0x45 &&
-      c !== 0x57 &&
-      c !== 0x46 &&
-      c !== 0x43 &&
-      c !== 0x50 &&
-      c !== 0x65 &&
-      c !== 0x77 &&
-      c !== 0x66 &&
-      c !== 0x63 &&
-      c !== 0x70
-    ) {
-      continue;
-    }
-    if (i > start && isLetter(buf[i - 1] as number)) continue;
-    for (const word of LEVEL_WORDS) {
-      if (word[0] !== c || i + word.length > lineEnd) continue;
-      let j = 1;
-      while (j < word.length && buf[i + j] === word[j]) j++;
-      if (j < word.length) continue;
-      const next = i + j < lineEnd ? (buf[i + j] as number) : 0x20;
-      const isWarn = c === 0x57 || c === 0x77;
-      if (!isLetter(next) || isWarn) return true; // WARN/WARNING, warn/warning
-    }
+  let i = start;
+  while (i < windowEnd && PREFIX_BYTE[buf[i] as number] === 1) i++;
+  if (i >= windowEnd) return false;
+  // logfmt: level=error / lvl=warn
+  if (buf[i] === 0x6c) {
+    let j = i + 1;
+    while (j < windowEnd && isLetter(buf[j] as number)) j++;
+    if (buf[j] === 0x3d) i = j + 1;
+  }
+  if (matchesLevelWord(buf, i, lineEnd)) return true;
+  // Python: `2024-05-20 10:04:00,123 - name - ERROR - msg` has the logger name first.
+  let j = i;
+  while (j < windowEnd && buf[j] !== 0x20 && buf[j] !== 0x09) j++;
+  while (j < windowEnd && PREFIX_BYTE[buf[j] as number] === 1) j++;
+  return j < windowEnd && matchesLevelWord(buf, j, lineEnd);
+}
+
+function matchesLevelWord(buf: Buffer, i: number, lineEnd: number): boolean {
+  const c = buf[i] as number;
+  for (const word of LEVEL_WORDS) {
+    if (word[0] !== c || i + word.length > lineEnd) continue;
+    let j = 1;
+    while (j < word.length && buf[i + j] === word[j]) j++;
+    if (j < word.length) continue;
+    const next = i + j < lineEnd ? (buf[i + j] as number) : 0x20;
+    if (!isLetter(next) || c === 0x57 || c === 0x77) return true; // WARN/WARNING, warn/warning
   }
   return false;
 }
