@@ -97,12 +97,34 @@ export async function startAgentSession(
       if (item.type === 'message') {
         const event = item.role === 'user' ? 'user.said' : 'agent.said';
         log.info({ event, text: content.text }, event === 'user.said' ? 'user said' : 'agent said');
-      } else if (item.type === 'agent_handoff' && content.from !== null) {
+      } else if (item.type === 'agent_handoff' && content.from !== null && !built.workflow) {
         log.info({ event: 'handoff', from: content.from, to: content.to }, 'handoff');
       }
     },
     onError: (error) => log.error({ err: error }, 'recording write failed; will retry'),
   }).attach(session);
+
+  // Workflow handoffs carry more than the transcript item: reason, context policy, latency.
+  built.workflow?.events.on('handoff', (event) =>
+    log.info(
+      {
+        event: 'handoff',
+        from: event.from,
+        to: event.to,
+        tool: event.tool,
+        reason: event.reason,
+        context: event.context.policy,
+        latencyMs: event.latencyMs,
+      },
+      'handoff',
+    ),
+  );
+  built.workflow?.events.on('escalation', (event) =>
+    log.warn(
+      { event: 'escalation', node: event.node, from: event.from, reason: event.reason },
+      'escalation to a human requested',
+    ),
+  );
 
   let resolveEnded: (reason: string) => void = () => {};
   const ended = new Promise<string>((resolve) => {

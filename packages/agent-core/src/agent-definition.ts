@@ -1,3 +1,4 @@
+import { validateWorkflow, WorkflowDefinition } from '@voxie/handoff';
 import { z } from 'zod';
 import { ToolDefinition } from './tools/tool-definition.js';
 
@@ -60,6 +61,38 @@ export const PostSession = z.object({
 });
 export type PostSession = z.infer<typeof PostSession>;
 
+const NODE_MODEL_SETTINGS = { llm: LlmSettings, stt: SttSettings, tts: TtsSettings } as const;
+
+/** Workflow checks that need the whole definition: tool names, node model settings. */
+function checkWorkflow(
+  workflow: WorkflowDefinition,
+  toolNames: readonly string[],
+  ctx: z.RefinementCtx,
+): void {
+  const result = validateWorkflow(workflow, { availableTools: toolNames });
+  if (!result.ok) {
+    for (const issue of result.issues) {
+      ctx.addIssue({ code: 'custom', message: issue.message, path: ['workflow', ...issue.path] });
+    }
+  }
+  workflow.nodes.forEach((node, index) => {
+    for (const [kind, schema] of Object.entries(NODE_MODEL_SETTINGS)) {
+      const value = node[kind as keyof typeof NODE_MODEL_SETTINGS];
+      if (value === undefined) continue;
+      const parsed = schema.safeParse(value);
+      if (!parsed.success) {
+        for (const issue of parsed.error.issues) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `node "${node.id}": ${kind} ${issue.message}`,
+            path: ['workflow', 'nodes', index, kind, ...issue.path.map(String)],
+          });
+        }
+      }
+    }
+  });
+}
+
 export const AgentDefinition = z
   .object({
     schemaVersion: z.literal(1),
@@ -81,6 +114,12 @@ export const AgentDefinition = z
     /** HTTP tools and built-ins (`end_call`); names must be unique. */
     tools: z.array(ToolDefinition).max(64).default([]),
     postSession: PostSession.prefault({}),
+    /**
+     * Multi-agent workflow (see @voxie/handoff). When present its entry node's agent runs instead
+     * of a single agent built from `instructions`; nodes use the tools above by name and may
+     * override `llm`/`stt`/`tts` with the same settings as this definition.
+     */
+    workflow: WorkflowDefinition.optional(),
   })
   .superRefine((d, ctx) => {
     const seen = new Set<string>();
@@ -94,6 +133,7 @@ export const AgentDefinition = z
       }
       seen.add(tool.name);
     });
+    if (d.workflow) checkWorkflow(d.workflow, [...seen], ctx);
   })
   .refine((d) => d.turnHandling.minEndpointingDelayMs <= d.turnHandling.maxEndpointingDelayMs, {
     message: 'minEndpointingDelayMs must not exceed maxEndpointingDelayMs',

@@ -1,5 +1,12 @@
 import { type llm, type VAD, voice } from '@livekit/agents';
-import type { AgentDefinition, Greeting } from './agent-definition.js';
+import { type AnyFunctionTool, createWorkflow, type Workflow } from '@voxie/handoff';
+import {
+  type AgentDefinition,
+  type Greeting,
+  LlmSettings,
+  SttSettings,
+  TtsSettings,
+} from './agent-definition.js';
 import type { ProviderRegistry } from './providers/provider-registry.js';
 import { buildTools, type ToolRuntime } from './tools/tool-registry.js';
 
@@ -9,7 +16,8 @@ export type SessionMode = 'voice' | 'text';
 export interface BuildAgentOptions {
   registry: ProviderRegistry;
   mode: SessionMode;
-  /** Use this LLM instead of the definition's (console flags, scripted LLMs in tests). */
+  /** Use this LLM instead of the definition's, workflow nodes included (console flags,
+   * scripted LLMs in tests). */
   llm?: llm.LLM;
   /** The process-wide VAD (see `ProviderRegistry.loadVad`); needed in voice mode when the
    * definition turns VAD on. */
@@ -21,6 +29,8 @@ export interface BuildAgentOptions {
 export interface BuiltAgent {
   definition: AgentDefinition;
   agent: voice.Agent;
+  /** The workflow instance when the definition has one (its events: handoff, escalation...). */
+  workflow?: Workflow;
   sessionOptions: voice.AgentSessionOptions;
   /** A new session with {@link sessionOptions}. */
   createSession(): voice.AgentSession;
@@ -59,11 +69,34 @@ export function buildAgent(definition: AgentDefinition, options: BuildAgentOptio
   const { registry, mode } = options;
   const model = options.llm ?? registry.createLlm(definition.llm);
   const tools = buildTools(definition.tools, options.tools);
-  const agent = new voice.Agent({ instructions: instructionsFor(definition), tools });
+  let agent: voice.Agent;
+  let workflow: Workflow | undefined;
+  if (definition.workflow) {
+    // One workflow instance per built agent, i.e. per session: it holds the session's userdata.
+    workflow = createWorkflow(definition.workflow, {
+      tools: tools as AnyFunctionTool[],
+      resolveModels: (node) => ({
+        llm:
+          options.llm ?? (node.llm ? registry.createLlm(LlmSettings.parse(node.llm)) : undefined),
+        stt:
+          mode === 'voice' && node.stt
+            ? registry.createStt(SttSettings.parse(node.stt), definition.language)
+            : undefined,
+        tts:
+          mode === 'voice' && node.tts
+            ? registry.createTts(TtsSettings.parse(node.tts), definition.language)
+            : undefined,
+      }),
+    });
+    agent = workflow.entryAgent;
+  } else {
+    agent = new voice.Agent({ instructions: instructionsFor(definition), tools });
+  }
 
   let sessionOptions: voice.AgentSessionOptions;
   if (mode === 'text') {
     sessionOptions = {
+      userData: workflow?.userdata,
       llm: model,
       vad: null,
       turnHandling: { turnDetection: null },
@@ -77,6 +110,7 @@ export function buildAgent(definition: AgentDefinition, options: BuildAgentOptio
       );
     }
     sessionOptions = {
+      userData: workflow?.userdata,
       llm: model,
       stt: registry.createStt(definition.stt, definition.language),
       tts: registry.createTts(definition.tts, definition.language),
@@ -96,6 +130,7 @@ export function buildAgent(definition: AgentDefinition, options: BuildAgentOptio
   return {
     definition,
     agent,
+    workflow,
     sessionOptions,
     createSession: () => new voice.AgentSession(sessionOptions),
     greet: (session) => greet(session, definition.greeting),
