@@ -41,6 +41,8 @@ export interface RunningAgentSession {
   session: voice.AgentSession;
   built: BuiltAgent;
   recorder: SessionRecorder;
+  /** The opening line being spoken, when the definition greets. */
+  greeting: voice.SpeechHandle | undefined;
   /** Resolves with the close reason once the session closed and its recording was flushed. */
   ended: Promise<string>;
   /** Closes the session (if still running) and flushes; safe to call more than once. */
@@ -164,7 +166,7 @@ export async function startAgentSession(
 
   await session.start({ agent: built.agent, room: options.room });
   log.info({ event: 'session.started', room: options.roomName }, 'session started');
-  built.greet(session);
+  const greeting = built.greet(session);
 
   let stopping: Promise<void> | undefined;
   return {
@@ -172,6 +174,7 @@ export async function startAgentSession(
     session,
     built,
     recorder,
+    greeting,
     ended,
     stop(reason) {
       stopping ??= (async () => {
