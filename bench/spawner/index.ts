@@ -6,8 +6,10 @@
 // Postgres (cache emptied before each job); warm jobs hit the in-process cache. Baselines from
 // the same run: one agent-row lookup (AgentRepository.get) on the same pool (cold) and a bare `new voice.Agent` (warm).
 // Then the memory one idle text session costs, averaged over several sessions.
+import { spawnSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -21,11 +23,11 @@ import {
 } from '@voxie/agent-core';
 import { AgentRepository, createDatabase, migrateDatabase } from '@voxie/db';
 import { evaluateJob } from '@voxie/spawner';
-import { createTestPostgresDatabase, ScriptedLLM } from '@voxie/testkit';
+import { createTestPostgresDatabase } from '@voxie/testkit';
 
 const JOBS = Number(process.argv[2] ?? 1000);
 const AGENTS = 50;
-const IDLE_SESSIONS = 200;
+const IDLE_SESSIONS = 300;
 const TARGETS = { warmP99: 5, coldP99: 25 };
 
 setFlagsFromString('--expose-gc');
@@ -37,6 +39,25 @@ function percentile(samples: readonly number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? 0;
 }
 const round = (n: number, digits = 3) => Number(n.toFixed(digits));
+
+/** Runs idle-sessions.ts in a child process (same loader flags) and reads its JSON line. */
+function measureIdleSessions(): {
+  sessions: number;
+  rssMb: number;
+  heapMb: number;
+  baselineRssMb: number;
+} {
+  const child = spawnSync(
+    process.execPath,
+    [...process.execArgv, join(import.meta.dirname, 'idle-sessions.ts'), String(IDLE_SESSIONS)],
+    { encoding: 'utf8' },
+  );
+  const line = child.stdout.trim().split('\n').at(-1) ?? '';
+  if (child.status !== 0 || !line.startsWith('{')) {
+    throw new Error(`idle session measurement failed: ${child.stderr || child.stdout}`);
+  }
+  return JSON.parse(line);
+}
 
 function definitionFor(index: number): AgentDefinitionInput {
   return {
@@ -110,6 +131,11 @@ try {
     return elapsed;
   }
 
+  // Memory of idle text sessions, in a fresh process so their growth shows in its RSS.
+  const memory = measureIdleSessions();
+  const loaded = await cache.get(agentIds[0] ?? '');
+  if (!loaded?.definition) throw new Error('bench agent missing');
+
   // Warm-up: JIT, connection pool, plugin module init.
   for (let i = 0; i < 100; i++) {
     cache.clear();
@@ -140,51 +166,29 @@ try {
     await repo.get(owner, agentIds[i % AGENTS] ?? '');
     coldBaseline.push(performance.now() - started);
   }
+  // The same voice pipeline built by hand from constants (what a hard-coded agent costs).
+  const settings = loaded.definition;
   const warmBaseline: number[] = [];
   for (let i = 0; i < JOBS; i++) {
     const started = performance.now();
-    new voice.Agent({ instructions: `You are bench agent ${i}.` });
+    const session = {
+      llm: registry.createLlm(settings.llm),
+      stt: registry.createStt(settings.stt, 'en'),
+      tts: registry.createTts(settings.tts, 'en'),
+      turnDetection: registry.createTurnDetector(),
+      vad,
+    };
+    new voice.Agent({ instructions: settings.instructions });
     warmBaseline.push(performance.now() - started);
+    if (!session.llm) throw new Error('unreachable');
   }
-
-  // Memory of idle text sessions (started, greeted, waiting for the caller).
-  const loaded = await cache.get(agentIds[0] ?? '');
-  if (!loaded?.definition) throw new Error('bench agent missing');
-  const definition = loaded.definition;
-  const textRegistry = new ProviderRegistry({});
-  const sessions: voice.AgentSession[] = [];
-  const startOne = async () => {
-    const built = buildAgent(definition, {
-      registry: textRegistry,
-      mode: 'text',
-      llm: new ScriptedLLM([{ text: 'unused', times: Number.POSITIVE_INFINITY }]),
-    });
-    const session = built.createSession();
-    await session.start({ agent: built.agent });
-    await built.greet(session)?.waitForPlayout();
-    sessions.push(session);
-  };
-  await startOne(); // first session pays module-level costs; not counted
-  gc();
-  await new Promise((resolve) => setTimeout(resolve, 200));
-  gc();
-  const rssBefore = process.memoryUsage().rss;
-  const heapBefore = process.memoryUsage().heapUsed;
-  for (let i = 0; i < IDLE_SESSIONS; i++) await startOne();
-  gc();
-  await new Promise((resolve) => setTimeout(resolve, 200));
-  gc();
-  const rssAfter = process.memoryUsage().rss;
-  const heapMb = (process.memoryUsage().heapUsed - heapBefore) / IDLE_SESSIONS / 1024 / 1024;
-  const sessionRssMb = Math.max(0, rssAfter - rssBefore) / IDLE_SESSIONS / 1024 / 1024;
-  for (const session of sessions) await session.close();
 
   const figures = {
     warm_p50_ms: round(percentile(warm, 0.5)),
     warm_p99_ms: round(percentile(warm, 0.99)),
     cold_p50_ms: round(percentile(cold, 0.5)),
     cold_p99_ms: round(percentile(cold, 0.99)),
-    session_rss_mb: round(sessionRssMb, 2),
+    session_rss_mb: round(memory.rssMb, 2),
   };
   const baseline = {
     cold_p50: percentile(coldBaseline, 0.5),
@@ -227,10 +231,10 @@ try {
     ),
   );
   console.log(
-    'baselines: warm = bare `new voice.Agent`; cold = one agent-row lookup (AgentRepository.get) on the same pool',
+    'baselines: warm = the same plugins + voice.Agent built by hand (no decision, cache or tools); cold = one agent-row lookup (AgentRepository.get) on the same pool',
   );
   console.log(
-    `idle text session: ${figures.session_rss_mb.toFixed(2)} MB RSS each (${heapMb.toFixed(2)} MB of JS heap; average of ${IDLE_SESSIONS}, after GC)`,
+    `idle text session: ${figures.session_rss_mb.toFixed(2)} MB RSS each (${memory.heapMb.toFixed(2)} MB of JS heap; average of ${memory.sessions} in a fresh process, after GC; process baseline ${memory.baselineRssMb.toFixed(0)} MB)`,
   );
   console.log(JSON.stringify({ bench: 'spawner', ...figures }));
 } finally {
