@@ -35,7 +35,7 @@ describe('spawner availability answers', () => {
   let spawner: Spawner;
   let logs = '';
   let dispatcher: AgentDispatchClient;
-  const ids = { published: '', other: '', draftOnly: '' };
+  const ids = { published: '', other: '', draftOnly: '', noKey: '' };
 
   beforeAll(async () => {
     db = await openTestDatabase('spawner_availability');
@@ -49,6 +49,13 @@ describe('spawner availability answers', () => {
       if (key !== 'draftOnly') await agents.publish(owner, agent.id);
       ids[key] = agent.id;
     }
+    const noKey = await agents.create({
+      ownerId: owner,
+      name: 'Eleven',
+      draft: { ...draft('Eleven'), tts: { provider: 'elevenlabs', voice: 'rachel' } },
+    });
+    await agents.publish(owner, noKey.id);
+    ids.noKey = noKey.id;
     livekit = await startLoopbackLiveKit();
     dispatcher = new AgentDispatchClient(livekit.httpUrl, livekit.apiKey, livekit.apiSecret);
     const stream = new PassThrough();
@@ -113,6 +120,11 @@ describe('spawner availability answers', () => {
     ['a Voxie creation room', () => 'voxie-creation-x', /belongs to Voxie/],
     ['a malformed agent room name', () => 'agent-123-x', /expected agent-\{uuid\}-\{suffix\}/],
     ['a room matching no pattern', () => 'lobby-42', /matches no Voxie pattern/],
+    [
+      'an agent whose provider has no key here',
+      () => `agent-${ids.noKey}-x`,
+      /cannot run here: tts\.provider: provider \\"elevenlabs\\" needs ELEVENLABS_API_KEY/,
+    ],
   ])('rejects %s', async (_label, room, reason) => {
     const name = room();
     const outcome = await dispatch(name);
