@@ -44,22 +44,31 @@ export default defineAgent({
       ctx.shutdown(reason);
       return;
     }
-    await ctx.connect();
-    const running = await startAgentSession({
-      agent: { ...agent, definition: agent.definition },
-      database: runtime.database,
-      registry: runtime.registry,
-      secrets: runtime.secrets,
-      logger: log,
-      mode: 'voice',
-      roomName,
-      kind: resolved.target.room.kind === 'simulation' ? 'simulation' : 'agent',
-      room: ctx.room,
-      vad: ctx.proc.userData.vad as VAD | undefined,
-      deleteRoom: () => runtime.roomService.deleteRoom(roomName),
-    });
-    // Flush the recording however the job ends (room closed, worker draining, terminated).
-    ctx.addShutdownCallback(() => running.stop('job_shutdown'));
-    void running.ended.then((reason) => ctx.shutdown(reason));
+    try {
+      await ctx.connect();
+      const running = await startAgentSession({
+        agent: { ...agent, definition: agent.definition },
+        database: runtime.database,
+        registry: runtime.registry,
+        secrets: runtime.secrets,
+        logger: log,
+        mode: 'voice',
+        roomName,
+        kind: resolved.target.room.kind === 'simulation' ? 'simulation' : 'agent',
+        room: ctx.room,
+        vad: ctx.proc.userData.vad as VAD | undefined,
+        deleteRoom: () => runtime.roomService.deleteRoom(roomName),
+      });
+      // Flush the recording however the job ends (room closed, worker draining, terminated).
+      ctx.addShutdownCallback(() => running.stop('job_shutdown'));
+      void running.ended.then((reason) => ctx.shutdown(reason));
+    } catch (error) {
+      // The job ends here; the room stays for another dispatch to pick up.
+      log.error(
+        { event: 'job.failed', agentId: agent.agentId, err: error },
+        'could not start the session',
+      );
+      ctx.shutdown('session failed to start');
+    }
   },
 });
