@@ -1,7 +1,6 @@
 import './http/augment.js';
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import cors from '@fastify/cors';
-import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { Logger } from '@voxie/config';
@@ -18,10 +17,10 @@ import {
   validatorCompiler,
 } from 'fastify-type-provider-zod';
 import { Redis } from 'ioredis';
-import { hasScope } from './auth/caller.js';
 import type { ControlApiEnv } from './env.js';
-import { ApiError } from './errors.js';
 import { registerErrorHandler } from './plugins/error-handler.js';
+import { createGuard } from './plugins/guard.js';
+import { RateLimiter } from './plugins/rate-limiter.js';
 import { agentRoutes } from './routes/agents.js';
 import { apiKeyRoutes } from './routes/api-keys.js';
 import { dispatchRoutes } from './routes/dispatches.js';
@@ -56,73 +55,73 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
-  registerErrorHandler(app, (code) => services.metrics.errors.inc({ code }));
-
-  app.addHook('onRoute', (route) => {
-    if (route.url.startsWith('/v1/') && route.config?.scope === undefined) {
-      throw new Error(`route ${route.method} ${route.url} declares no scope`);
-    }
-  });
-  app.addHook('onSend', async (request, reply) => {
-    reply.header('x-request-id', request.id);
-  });
-  app.addHook('onResponse', async (request, reply) => {
-    const route = request.routeOptions.url ?? 'unmatched';
-    const labels = { method: request.method, route };
-    services.metrics.requests.inc({ ...labels, status_code: String(reply.statusCode) });
-    services.metrics.requestDuration.observe(labels, reply.elapsedTime / 1000);
-    request.log.info(
-      { req: request, res: reply, ms: Math.round(reply.elapsedTime) },
-      'request completed',
-    );
-  });
-
-  const origins = parseOrigins(deps.env.CORS_ORIGINS);
-  if (origins !== false) {
-    await app.register(cors, { origin: origins, exposedHeaders: ['x-request-id'], maxAge: 600 });
-  }
+  registerErrorHandler(
+    app,
+    (code) => services.metrics.errors.inc({ code }),
+    (method) => services.metrics.requests.inc({ method, route: 'unmatched', status_code: '404' }),
+  );
 
   const redis = deps.env.REDIS_URL
-    ? new Redis(deps.env.REDIS_URL, {
-        lazyConnect: false,
-        maxRetriesPerRequest: 1,
-        enableOfflineQueue: false,
-      })
+    ? new Redis(deps.env.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false })
     : undefined;
   redis?.on('error', (error) =>
     deps.logger.warn({ err: error }, 'redis error; rate limits fail open'),
   );
-  if (redis) app.addHook('onClose', async () => void redis.disconnect());
-  await app.register(rateLimit, {
-    max: deps.env.RATE_LIMIT_MAX,
-    timeWindow: deps.env.RATE_LIMIT_WINDOW_MS,
+  const limiter = new RateLimiter(
+    deps.env.RATE_LIMIT_MAX,
+    deps.env.RATE_LIMIT_WINDOW_MS,
     redis,
-    nameSpace: 'voxie-rl:',
-    skipOnError: true,
-    keyGenerator: rateLimitKey,
-    allowList: (request) => request.routeOptions.config?.scope === 'public',
-    errorResponseBuilder: (_request, context) =>
-      Object.assign(
-        new ApiError(
-          'rate_limited',
-          `rate limit exceeded: ${context.max} requests per ${context.after}`,
-        ),
-        {
-          statusCode: 429,
-        },
-      ),
+    (error) => deps.logger.warn({ err: error }, 'rate limit check failed; allowing the request'),
+  );
+  app.addHook('onClose', async () => {
+    limiter.close();
+    redis?.disconnect();
   });
 
-  // Runs after the rate limiter, so failed attempts count against the credential too.
-  app.addHook('onRequest', async (request) => {
-    const scope = request.routeOptions.config?.scope;
-    if (scope === undefined || scope === 'public') return;
-    const caller = await services.authenticator.authenticate(request.headers.authorization);
-    if (!hasScope(caller, scope)) {
-      throw new ApiError('forbidden', `this credential lacks the "${scope}" scope`);
+  // Per-route hooks, bound once here: each route's scope and URL are known without looking
+  // them up on every request.
+  app.addHook('onRoute', (route) => {
+    const scope = route.config?.scope;
+    if (route.url.startsWith('/v1/') && scope === undefined) {
+      throw new Error(`route ${route.method} ${route.url} declares no scope`);
     }
-    request.caller = caller;
+    if (scope !== undefined && scope !== 'public') {
+      route.onRequest = [
+        createGuard(scope, services.authenticator, limiter),
+        ...asArray(route.onRequest),
+      ];
+    }
+    const methods = new Map<string, ReturnType<typeof services.metrics.forRoute>>();
+    route.onResponse = [
+      ...asArray(route.onResponse),
+      (request, reply, done) => {
+        let metrics = methods.get(request.method);
+        if (!metrics) {
+          metrics = services.metrics.forRoute(request.method, route.url);
+          methods.set(request.method, metrics);
+        }
+        metrics.observe(reply.statusCode, reply.elapsedTime / 1000);
+        request.log.info(
+          { req: request, res: reply, ms: Math.round(reply.elapsedTime) },
+          'request completed',
+        );
+        done();
+      },
+    ];
   });
+  app.addHook('onSend', (request, reply, payload, done) => {
+    reply.header('x-request-id', request.id);
+    done(null, payload);
+  });
+
+  const origins = parseOrigins(deps.env.CORS_ORIGINS);
+  if (origins !== false) {
+    await app.register(cors, {
+      origin: origins,
+      exposedHeaders: ['x-request-id', 'retry-after'],
+      maxAge: 600,
+    });
+  }
 
   await app.register(swagger, {
     openapi: {
@@ -151,11 +150,9 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
 
 export type { AppServices };
 
-/** Rate-limit bucket: the credential (hashed: never store it) or, without one, the client address. */
-function rateLimitKey(request: FastifyRequest): string {
-  const auth = request.headers.authorization;
-  if (!auth) return `ip:${request.ip}`;
-  return `cred:${createHash('sha256').update(auth).digest('base64url').slice(0, 22)}`;
+function asArray<T>(value: T | T[] | undefined): T[] {
+  if (value === undefined) return [];
+  return Array.isArray(value) ? value : [value];
 }
 
 function parseOrigins(value: string | undefined): false | true | string[] {

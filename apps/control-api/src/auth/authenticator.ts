@@ -36,7 +36,8 @@ export class Authenticator {
       : undefined;
   }
 
-  async authenticate(header: string | undefined): Promise<Caller> {
+  /** Synchronous for cached API keys (the hot path); a promise otherwise. Throws/rejects with 401s. */
+  authenticate(header: string | undefined): Caller | Promise<Caller> {
     if (!header)
       throw unauthenticated(
         'missing Authorization header; send "Bearer <API key or access token>"',
@@ -51,13 +52,16 @@ export class Authenticator {
     if (credential.startsWith('vx_')) {
       if (!API_KEY_PATTERN.test(credential)) throw unauthenticated('malformed API key');
       if (this.isBootstrapKey(credential) && this.bootstrapCaller) return this.bootstrapCaller;
-      const caller = await this.options.apiKeys.authenticate(credential);
-      if (!caller) throw unauthenticated('API key is invalid, revoked or expired');
-      return caller;
+      const found = this.options.apiKeys.authenticate(credential);
+      return found instanceof Promise ? found.then(requireCaller) : requireCaller(found);
     }
 
     if (!JWT_PATTERN.test(credential))
       throw unauthenticated('malformed credential: neither an API key nor a JWT');
+    return this.authenticateUser(credential);
+  }
+
+  private async authenticateUser(credential: string): Promise<Caller> {
     const verdict = await this.options.supabase.verify(credential);
     if (verdict.ok) {
       return {
@@ -81,6 +85,11 @@ export class Authenticator {
     const given = Buffer.from(credential);
     return given.length === this.bootstrapKey.length && timingSafeEqual(given, this.bootstrapKey);
   }
+}
+
+function requireCaller(caller: Caller | null): Caller {
+  if (!caller) throw unauthenticated('API key is invalid, revoked or expired');
+  return caller;
 }
 
 function unauthenticated(message: string): ApiError {

@@ -18,6 +18,7 @@ export interface ErrorBody {
 export function registerErrorHandler(
   app: FastifyInstance,
   onError: (code: ApiErrorCode) => void,
+  onUnmatched: (method: string) => void,
 ): void {
   app.setErrorHandler((error, request, reply) => {
     const apiError = toApiError(error instanceof Error ? error : new Error(String(error)));
@@ -39,6 +40,7 @@ export function registerErrorHandler(
 
   app.setNotFoundHandler((request, reply) => {
     onError('not_found');
+    onUnmatched(request.method);
     const body: ErrorBody = {
       error: 'not_found',
       message: `no route ${request.method} ${request.url.split('?')[0]}`,

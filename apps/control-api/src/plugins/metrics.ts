@@ -1,5 +1,10 @@
 import { Counter, Histogram, Registry } from 'prom-client';
 
+/** Request metrics of one route and method, with label children bound once. */
+export interface RouteMetrics {
+  observe(statusCode: number, seconds: number): void;
+}
+
 /** The control API's Prometheus metrics, in a registry of its own (one per app instance). */
 export class ApiMetrics {
   readonly registry = new Registry();
@@ -34,4 +39,21 @@ export class ApiMetrics {
     labelNames: ['code'] as const,
     registers: [this.registry],
   });
+
+  /** Binds the label children of one route (looking labels up per request is measurable). */
+  forRoute(method: string, route: string): RouteMetrics {
+    const duration = this.requestDuration.labels({ method, route });
+    const counters = new Map<number, ReturnType<typeof this.requests.labels>>();
+    return {
+      observe: (statusCode, seconds) => {
+        let counter = counters.get(statusCode);
+        if (!counter) {
+          counter = this.requests.labels({ method, route, status_code: String(statusCode) });
+          counters.set(statusCode, counter);
+        }
+        counter.inc();
+        duration.observe(seconds);
+      },
+    };
+  }
 }
