@@ -36,6 +36,7 @@ describe('a stored definition in a text session', () => {
       '/slow': () => ({ json: { late: true }, delayMs: 2_000 }),
       '/fail': () => ({ status: 500, json: { error: 'database down' } }),
       '/big': () => ({ text: 'x'.repeat(4096) }),
+      '/echo': (request) => ({ status: 502, json: { youSent: request.headers.authorization } }),
     });
   });
   afterAll(async () => {
@@ -264,5 +265,38 @@ describe('a stored definition in a text session', () => {
     expect(
       (sessionRow?.metrics as { llmTtft?: { count: number } } | undefined)?.llmTtft?.count,
     ).toBe(model.requests.length);
+  });
+
+  it('never hands a secret a service echoes back to the LLM', async () => {
+    const definition = AgentDefinition.parse({
+      ...definitionInput(),
+      tools: [
+        {
+          type: 'http',
+          name: 'echo',
+          description: 'Echo.',
+          url: `${server.url}/echo`,
+          headers: { Authorization: { secret: 'orders_token', prefix: 'Bearer ' } },
+        },
+      ],
+    });
+    const model = new ScriptedLLM([
+      { when: { userText: 'echo' }, toolCalls: [{ name: 'echo' }] },
+      { when: { toolOutput: /HTTP 502/ }, text: 'The echo service failed.' },
+    ]);
+    const built = buildAgent(definition, {
+      registry: new ProviderRegistry({}),
+      mode: 'text',
+      llm: model,
+      tools: { secrets: () => SECRET },
+    });
+    const session = built.createSession();
+    await session.start({ agent: built.agent });
+    await session.run({ userInput: 'echo' }).wait();
+    await session.close();
+    const output = model.lastRequest.lastToolOutput ?? '';
+    expect(output).toContain('Bearer [redacted]');
+    expect(JSON.stringify(model.requests.map((r) => r.items))).not.toContain(SECRET);
+    expect(server.received.at(-1)?.headers.authorization).toBe(`Bearer ${SECRET}`);
   });
 });

@@ -54,6 +54,14 @@ async function readCapped(response: Response, limit: number): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
+function scrubSecrets(text: string, secrets: readonly string[]): string {
+  let scrubbed = text;
+  for (const secret of secrets) {
+    if (secret.length >= 4) scrubbed = scrubbed.split(secret).join('[redacted]');
+  }
+  return scrubbed;
+}
+
 function parseBody(text: string, contentType: string | null): unknown {
   if (contentType?.includes('json')) {
     try {
@@ -82,7 +90,8 @@ export function buildHttpRequest(
   definition: HttpToolDefinition,
   args: Record<string, unknown>,
   secrets: SecretResolver,
-): { url: string; init: RequestInit } {
+): { url: string; init: RequestInit; secretValues: string[] } {
+  const secretValues: string[] = [];
   const used = new Set(urlTemplatePlaceholders(definition.url));
   const url = new URL(
     definition.url.replace(/\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_, name: string) =>
@@ -102,6 +111,7 @@ export function buildHttpRequest(
         `The ${definition.name} tool is not configured on this deployment (missing secret "${value.secret}").`,
       );
     }
+    secretValues.push(secret);
     headers.set(name, `${value.prefix}${secret}`);
   }
   const init: RequestInit = { method: definition.method, headers };
@@ -114,7 +124,7 @@ export function buildHttpRequest(
     headers.set('content-type', 'application/json');
     init.body = JSON.stringify(rest);
   }
-  return { url: url.toString(), init };
+  return { url: url.toString(), init, secretValues };
 }
 
 /**
@@ -149,7 +159,7 @@ export function createHttpTool(
           `Invalid arguments for ${definition.name}: ${describeIssues(parsed.error)}`,
         );
       }
-      let request: { url: string; init: RequestInit };
+      let request: ReturnType<typeof buildHttpRequest>;
       try {
         request = buildHttpRequest(
           definition,
@@ -164,7 +174,11 @@ export function createHttpTool(
       const signal = abortSignal ? AbortSignal.any([timeout, abortSignal]) : timeout;
       try {
         const response = await fetch(request.url, { ...request.init, signal });
-        const text = await readCapped(response, definition.maxResponseBytes);
+        // A service that echoes our credentials must not leak them to the LLM or the transcript.
+        const text = scrubSecrets(
+          await readCapped(response, definition.maxResponseBytes),
+          request.secretValues,
+        );
         if (!response.ok) {
           report('http_error', startedAt, response.status);
           const excerpt = text.slice(0, ERROR_EXCERPT_CHARS);
