@@ -24,6 +24,7 @@ import { RateLimiter } from './plugins/rate-limiter.js';
 import { agentRoutes } from './routes/agents.js';
 import { apiKeyRoutes } from './routes/api-keys.js';
 import { dispatchRoutes } from './routes/dispatches.js';
+import { expertRoutes } from './routes/expert.js';
 import { healthRoutes } from './routes/health.js';
 import { roomRoutes } from './routes/rooms.js';
 import { sessionRoutes } from './routes/sessions.js';
@@ -145,6 +146,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(roomRoutes, { services, prefix: '/v1/rooms' });
   await app.register(dispatchRoutes, { services, prefix: '/v1/dispatches' });
   await app.register(apiKeyRoutes, { services, prefix: '/v1/api-keys' });
+  await app.register(expertRoutes, { services, prefix: '/v1/expert' });
   return app;
 }
 

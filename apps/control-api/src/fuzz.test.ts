@@ -33,6 +33,8 @@ const ROUTES: Array<[method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string]>
   ['GET', '/v1/api-keys'],
   ['DELETE', '/v1/api-keys/:x'],
   ['POST', '/v1/webhooks/livekit'],
+  ['POST', '/v1/expert/route'],
+  ['POST', '/v1/expert/diagnose'],
 ];
 
 describe('fuzzing every route', () => {

@@ -50,7 +50,13 @@ export const DiagnoseMatch = z.object({
   matchedSignatures: z.array(z.string()),
   example: z.string(),
   causes: z.array(z.string()),
-  solution: z.array(z.object({ step: z.string(), code: CodeSample.optional() })),
+  // Output shape of a code sample (the knowledge-file schema also accepts arrays of lines).
+  solution: z.array(
+    z.object({
+      step: z.string(),
+      code: z.object({ language: CodeSample.shape.language, source: z.string() }).optional(),
+    }),
+  ),
   docs: z.array(z.string()),
 });
 export type DiagnoseMatch = z.infer<typeof DiagnoseMatch>;
