@@ -115,4 +115,43 @@ describe('startAgentSession', () => {
       });
     }
   });
+
+  it('flushes the transcript and closes the row when the job shuts down mid-conversation', async () => {
+    const agents = new AgentRepository(db.database.db);
+    const stored = await agents.create({
+      ownerId: owner,
+      name: 'Talker',
+      draft: {
+        schemaVersion: 1,
+        name: 'Talker',
+        instructions: 'Chat.',
+        greeting: { mode: 'wait' },
+        llm: { provider: 'openai', model: 'gpt-4.1-mini' },
+        stt: { provider: 'deepgram', model: 'nova-3' },
+        tts: { provider: 'cartesia', voice: 'v' },
+        postSession: { recordMetrics: true },
+      },
+    });
+    await agents.publish(owner, stored.id);
+    const loaded = await createAgentLoader(db.database, {}, 'text')(stored.id);
+    if (!loaded?.definition) throw new Error('not loaded');
+    const running = await startAgentSession({
+      agent: { ...loaded, definition: loaded.definition },
+      database: db.database,
+      registry: new ProviderRegistry({}),
+      secrets: () => undefined,
+      logger: createLogger({ name: 'spawner', level: 'silent' }),
+      mode: 'text',
+      roomName: `agent-${stored.id}-shutdown`,
+      llm: new ScriptedLLM([{ text: 'Sure, tell me more.', times: Number.POSITIVE_INFINITY }]),
+    });
+    await running.session.run({ userInput: 'I have a question' }).wait();
+    // The worker drains / the room goes away: the job's shutdown callback stops the session.
+    await running.stop('job_shutdown');
+    await running.stop('job_shutdown'); // idempotent
+
+    const row = await new SessionRepository(db.database.db).get(owner, running.sessionId);
+    expect(row).toMatchObject({ status: 'ended', endReason: 'job_shutdown', transcriptLength: 3 });
+    expect((row?.metrics as { llmTtft?: { count: number } } | null)?.llmTtft?.count).toBe(1);
+  });
 });
