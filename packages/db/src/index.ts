@@ -39,6 +39,12 @@ export {
   TranscriptRepository,
 } from './repositories/transcript-repository.js';
 export {
+  type CreateVoxieDraftInput,
+  type VoxieDraft,
+  VoxieDraftRepository,
+  type VoxieDraftStatus,
+} from './repositories/voxie-draft-repository.js';
+export {
   type WebhookEvent,
   type WebhookEventInput,
   WebhookEventRepository,

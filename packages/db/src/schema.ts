@@ -207,3 +207,31 @@ export const apiKeys = pgTable(
     index('api_keys_owner_idx').on(t.ownerId, t.createdAt.desc()),
   ],
 );
+
+/**
+ * Voxie's working drafts: the agent a person is building (or editing) in a creation session,
+ * saved after every change so a dropped connection loses nothing. `definition` is a partial
+ * agent definition; `agent_id` is set once the draft was saved as an agent (or when editing).
+ * `session_id` is the creation session that last worked on it (no foreign key: a draft must
+ * save even when the session row is missing or already cleaned up).
+ */
+export const voxieDrafts = pgTable(
+  'voxie_drafts',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    ownerId: uuid('owner_id').notNull(),
+    sessionId: uuid('session_id'),
+    agentId: uuid('agent_id').references(() => agents.id, { onDelete: 'cascade' }),
+    definition: jsonb('definition').notNull(),
+    status: text('status', { enum: ['open', 'published', 'discarded'] })
+      .notNull()
+      .default('open'),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+  },
+  (t) => [
+    index('voxie_drafts_owner_status_updated_idx').on(t.ownerId, t.status, t.updatedAt.desc()),
+    index('voxie_drafts_session_idx').on(t.sessionId),
+    check('voxie_drafts_status_check', sql`${t.status} in ('open', 'published', 'discarded')`),
+  ],
+);
