@@ -34,6 +34,14 @@ export {
   SessionRepository,
 } from './repositories/session-repository.js';
 export {
+  type CreateSimulationInput,
+  type FinishRunInput,
+  type PlannedRun,
+  type Simulation,
+  SimulationRepository,
+  type SimulationRun,
+} from './repositories/simulation-repository.js';
+export {
   type TranscriptItem,
   type TranscriptItemInput,
   TranscriptRepository,
