@@ -122,9 +122,13 @@ async function chat(
     agentId = matches[0]?.id ?? agentId;
   }
 
+  const secrets = secretResolverFrom(options.env);
+  // --base-url/--api-key configure this run's OpenAI endpoint, as OPENAI_BASE_URL would.
   const keys = {
     ...providerKeysFrom(env),
+    ...(args.baseUrl ? { openaiBaseURL: args.baseUrl } : {}),
     ...(args.apiKey ? { openaiApiKey: args.apiKey } : {}),
+    hasSecret: (name: string) => secrets(name) !== undefined,
   };
   const loaded = await createAgentLoader(database, keys, 'text')(agentId);
   if (!loaded)
@@ -135,7 +139,9 @@ async function chat(
     llm: {
       ...loaded.definition.llm,
       ...(args.model ? { model: args.model } : {}),
-      ...(args.baseUrl ? { provider: 'openai' as const, baseURL: args.baseUrl } : {}),
+      ...(args.baseUrl
+        ? { provider: 'openai' as const, baseURL: undefined, apiKeySecret: undefined }
+        : {}),
       ...(args.temperature !== undefined ? { temperature: args.temperature } : {}),
     },
   };
@@ -154,8 +160,8 @@ async function chat(
   const running = await startAgentSession({
     agent: { ...loaded, definition },
     database,
-    registry: new ProviderRegistry(keys),
-    secrets: secretResolverFrom(options.env),
+    registry: new ProviderRegistry(keys, { secrets }),
+    secrets,
     logger,
     mode: 'text',
     roomName: `console-${randomBytes(6).toString('hex')}`,

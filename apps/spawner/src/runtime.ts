@@ -29,12 +29,16 @@ export async function createRuntime(
     poolMax: env.DATABASE_POOL_MAX,
   });
   const httpUrl = env.LIVEKIT_URL.replace(/^ws/, 'http');
+  const secrets = secretResolverFrom(source);
   return {
     env,
     logger,
     database,
-    registry: new ProviderRegistry(providerKeysFrom(env)),
-    secrets: secretResolverFrom(source),
+    registry: new ProviderRegistry(
+      { ...providerKeysFrom(env), hasSecret: (name) => secrets(name) !== undefined },
+      { secrets },
+    ),
+    secrets,
     roomService: new RoomServiceClient(httpUrl, env.LIVEKIT_API_KEY, env.LIVEKIT_API_SECRET),
     close: () => database.close(),
   };

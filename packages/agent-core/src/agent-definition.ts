@@ -1,6 +1,6 @@
 import { validateWorkflow, WorkflowDefinition } from '@voxie/handoff';
 import { z } from 'zod';
-import { ToolDefinition } from './tools/tool-definition.js';
+import { SecretName, ToolDefinition } from './tools/tool-definition.js';
 
 /**
  * What a stored agent is: everything the spawner needs to build and run it. Stored as JSON in
@@ -16,6 +16,12 @@ export const LlmSettings = z.object({
   model: z.string().min(1),
   temperature: z.number().min(0).max(2).optional(),
   baseURL: z.url({ protocol: /^https?$/ }).optional(),
+  /**
+   * Name of the deployment secret holding the API key for `baseURL` (e.g. `groq_key`). The
+   * deployment's own OPENAI_API_KEY is only ever sent to its own OpenAI endpoint, never to a
+   * server a definition names.
+   */
+  apiKeySecret: SecretName.optional(),
 });
 export type LlmSettings = z.infer<typeof LlmSettings>;
 

@@ -44,6 +44,7 @@ describe('buildAgent with the OpenAI plugin', () => {
         model: 'loopback-gpt',
         temperature: 0.4,
         baseURL: llmServer.baseURL,
+        apiKeySecret: 'loopback_key',
       },
       stt: { provider: 'deepgram', model: 'nova-3' },
       tts: { provider: 'cartesia', voice: 'v' },
@@ -60,7 +61,11 @@ describe('buildAgent with the OpenAI plugin', () => {
       ],
     });
     const built = buildAgent(definition, {
-      registry: new ProviderRegistry({ openaiApiKey: 'test-key' }),
+      // The deployment's own OpenAI key must never go to a server the definition names.
+      registry: new ProviderRegistry(
+        { openaiApiKey: 'deployment-openai-key' },
+        { secrets: (name) => (name === 'loopback_key' ? 'test-key' : undefined) },
+      ),
       mode: 'text',
     });
     const session = built.createSession();

@@ -45,6 +45,36 @@ describe('checkProviders', () => {
     ).toHaveLength(1);
   });
 
+  it('never counts the deployment key for a server the definition names', () => {
+    const foreign = {
+      ...definition,
+      llm: {
+        provider: 'openai',
+        model: 'llama-3',
+        baseURL: 'https://api.groq.com/openai/v1',
+        apiKeySecret: 'groq_key',
+      },
+    } as const;
+    expect(checkProviders(foreign, { openaiApiKey: 'k' }, 'text')).toEqual([
+      {
+        path: 'llm.apiKeySecret',
+        provider: 'openai',
+        message:
+          'secret "groq_key" (the API key for api.groq.com) is not configured on this deployment',
+      },
+    ]);
+    expect(checkProviders(foreign, { hasSecret: (name) => name === 'groq_key' }, 'text')).toEqual(
+      [],
+    );
+    // Naming OpenAI's own endpoint explicitly is the deployment's endpoint.
+    const explicit = {
+      ...definition,
+      llm: { provider: 'openai', model: 'm', baseURL: 'https://api.openai.com/v1' },
+    } as const;
+    expect(checkProviders(explicit, {}, 'text')[0]?.message).toContain('OPENAI_API_KEY');
+    expect(checkProviders(explicit, { openaiApiKey: 'k' }, 'text')).toEqual([]);
+  });
+
   it('needs the LiveKit key and secret for LiveKit Inference', () => {
     const lk = {
       ...definition,

@@ -34,6 +34,8 @@ export interface ProviderKeys {
   livekitApiKey?: string;
   livekitApiSecret?: string;
   livekitInferenceURL?: string;
+  /** Whether a named secret (e.g. an LLM's `apiKeySecret`) has a value here; default: none. */
+  hasSecret?: (name: string) => boolean;
 }
 
 /** One reason a definition cannot run on this deployment. */
@@ -47,20 +49,48 @@ export interface ProviderProblem {
 /** Which parts of a definition a session needs: a text session needs only the LLM. */
 export type ProviderScope = 'voice' | 'text';
 
-const OPENAI_HOST = 'api.openai.com';
+const OPENAI_DEFAULT_BASE_URL = 'https://api.openai.com/v1';
 
-/** True when `openai` settings point at a server other than OpenAI's (Ollama, vLLM...). */
-function selfHostedOpenAI(baseURL: string | undefined): boolean {
-  return baseURL !== undefined && new URL(baseURL).host !== OPENAI_HOST;
+/** How an `openai` LLM is reached: where, and with which credential. */
+type OpenAIRoute =
+  /** The deployment's endpoint (OPENAI_BASE_URL or OpenAI): its OPENAI_API_KEY applies. */
+  | { kind: 'deployment'; baseURL: string | undefined }
+  /** A server the definition names: only the definition's `apiKeySecret` may be sent there. */
+  | { kind: 'foreign'; baseURL: string; secret: string | undefined };
+
+function openaiRoute(
+  baseURL: string | undefined,
+  apiKeySecret: string | undefined,
+  keys: ProviderKeys,
+): OpenAIRoute {
+  const deployment = keys.openaiBaseURL ?? OPENAI_DEFAULT_BASE_URL;
+  if (baseURL === undefined || new URL(baseURL).origin === new URL(deployment).origin) {
+    return { kind: 'deployment', baseURL: baseURL ?? keys.openaiBaseURL };
+  }
+  return { kind: 'foreign', baseURL, secret: apiKeySecret };
+}
+
+/** True when the deployment's OpenAI endpoint is OpenAI itself (which needs a key). */
+function deploymentIsOpenAI(keys: ProviderKeys): boolean {
+  return new URL(keys.openaiBaseURL ?? OPENAI_DEFAULT_BASE_URL).host === 'api.openai.com';
 }
 
 function openaiProblem(
   path: string,
   keys: ProviderKeys,
   baseURL: string | undefined,
+  apiKeySecret?: string,
 ): ProviderProblem | undefined {
-  const effective = baseURL ?? keys.openaiBaseURL;
-  if (keys.openaiApiKey || selfHostedOpenAI(effective)) return undefined;
+  const route = openaiRoute(baseURL, apiKeySecret, keys);
+  if (route.kind === 'foreign') {
+    if (route.secret === undefined || keys.hasSecret?.(route.secret)) return undefined;
+    return {
+      path: path.replace(/provider$/, 'apiKeySecret'),
+      provider: 'openai',
+      message: `secret "${route.secret}" (the API key for ${new URL(route.baseURL).host}) is not configured on this deployment`,
+    };
+  }
+  if (keys.openaiApiKey || !deploymentIsOpenAI(keys)) return undefined;
   return {
     path,
     provider: 'openai',
@@ -91,7 +121,7 @@ function livekitProblem(path: string, keys: ProviderKeys): ProviderProblem | und
 function checkLlm(settings: LlmSettings, keys: ProviderKeys): ProviderProblem | undefined {
   switch (settings.provider) {
     case 'openai':
-      return openaiProblem('llm.provider', keys, settings.baseURL);
+      return openaiProblem('llm.provider', keys, settings.baseURL, settings.apiKeySecret);
     case 'livekit':
       return livekitProblem('llm.provider', keys);
   }
@@ -164,8 +194,20 @@ export function describeProviderProblems(problems: readonly ProviderProblem[]): 
  */
 export class ProviderRegistry {
   #vad?: Promise<VAD>;
+  readonly #secrets: (name: string) => string | undefined;
 
-  constructor(readonly keys: ProviderKeys) {}
+  /** The deployment's keys; `hasSecret` defaults to asking this registry's `secrets`. */
+  readonly keys: ProviderKeys;
+
+  /** `secrets` resolves the API keys definitions reference (`llm.apiKeySecret`). */
+  constructor(
+    keys: ProviderKeys,
+    options: { secrets?: (name: string) => string | undefined } = {},
+  ) {
+    const secrets = options.secrets ?? (() => undefined);
+    this.#secrets = secrets;
+    this.keys = { hasSecret: (name) => secrets(name) !== undefined, ...keys };
+  }
 
   /** {@link checkProviders} with this registry's keys. */
   check(
@@ -191,13 +233,25 @@ export class ProviderRegistry {
     if (problem) throw new AgentCoreError('provider_unavailable', problem.message);
     switch (settings.provider) {
       case 'openai': {
-        const baseURL = settings.baseURL ?? this.keys.openaiBaseURL;
+        const route = openaiRoute(settings.baseURL, settings.apiKeySecret, this.keys);
+        // Self-hosted OpenAI-compatible servers usually take any key; the SDK insists on one.
+        const apiKey =
+          route.kind === 'deployment'
+            ? (this.keys.openaiApiKey ?? 'no-key')
+            : route.secret
+              ? this.#secrets(route.secret)
+              : 'no-key';
+        if (apiKey === undefined) {
+          throw new AgentCoreError(
+            'provider_unavailable',
+            `secret "${route.kind === 'foreign' ? route.secret : ''}" for the LLM is not configured on this deployment`,
+          );
+        }
         return new openai.LLM({
           model: settings.model,
           temperature: settings.temperature,
-          baseURL,
-          // Self-hosted OpenAI-compatible servers usually take any key; the SDK insists on one.
-          apiKey: this.keys.openaiApiKey ?? 'no-key',
+          baseURL: route.baseURL,
+          apiKey,
         });
       }
       case 'livekit':
