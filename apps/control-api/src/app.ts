@@ -18,6 +18,7 @@ import {
 } from 'fastify-type-provider-zod';
 import { Redis } from 'ioredis';
 import type { ControlApiEnv } from './env.js';
+import { zodParseSerializerCompiler } from './http/zod-serializer.js';
 import { registerErrorHandler } from './plugins/error-handler.js';
 import { createGuard } from './plugins/guard.js';
 import { RateLimiter } from './plugins/rate-limiter.js';
@@ -55,7 +56,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     },
   });
   app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
+  app.setSerializerCompiler(zodParseSerializerCompiler);
   registerErrorHandler(
     app,
     (code) => services.metrics.errors.inc({ code }),
