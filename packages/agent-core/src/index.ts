@@ -45,6 +45,7 @@ export {
   type TurnLatency,
   toRecordedItem,
 } from './session-recorder.js';
+export * from './simulation/index.js';
 export { createEndCallTool, END_CALL_REASON } from './tools/end-call-tool.js';
 export {
   buildHttpRequest,
