@@ -38,6 +38,7 @@ const spawnerEnv = (mode: NodeEnv) =>
       30_000,
       'how long a loaded agent is trusted without a change notification',
     ),
+    AGENT_CACHE_MISS_TTL_MS: milliseconds(2_000, 'how long "no published agent" is trusted'),
     DRAIN_TIMEOUT_MS: milliseconds(120_000, 'how long SIGTERM waits for running sessions'),
     NUM_IDLE_PROCESSES: z.coerce
       .number({ message: 'must be a number' })

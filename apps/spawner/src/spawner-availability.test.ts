@@ -75,7 +75,9 @@ describe('spawner availability answers', () => {
         CARTESIA_API_KEY: 'k',
         PORT: '0',
         HOST: '127.0.0.1',
+        // Long enough that only the NOTIFY can make a newly published agent visible in the test.
         AGENT_CACHE_TTL_MS: '600000',
+        AGENT_CACHE_MISS_TTL_MS: '600000',
         DRAIN_TIMEOUT_MS: '5000',
       },
       { logger: createLogger({ name: 'spawner', level: 'info', destination: stream }) },

@@ -32,11 +32,12 @@ export async function startSpawner(
   options: { agentFile?: string } = {},
 ): Promise<Spawner> {
   const { env, logger } = runtime;
-  initializeLogger({ pretty: false, level: env.LOG_LEVEL === 'silent' ? 'silent' : env.LOG_LEVEL });
+  initializeLogger({ pretty: false, level: env.LOG_LEVEL });
 
   const cache = new PublishedAgentCache({
     load: createAgentLoader(runtime.database, runtime.registry.keys, 'voice'),
     ttlMs: env.AGENT_CACHE_TTL_MS,
+    missTtlMs: env.AGENT_CACHE_MISS_TTL_MS,
   });
   let listener: AgentChangeListener | undefined;
   if (env.DATABASE_URL) {

@@ -67,6 +67,7 @@ describe('agent loader and cache', () => {
     const real = createAgentLoader(db.database, allKeys);
     const cache = new PublishedAgentCache({
       ttlMs: 1_000,
+      missTtlMs: 1_000,
       now: () => now,
       load: (id, version) => {
         calls.push(id);
@@ -88,6 +89,37 @@ describe('agent loader and cache', () => {
     now += 1_001; // ...or the TTL runs out
     expect((await cache.get(agent.id))?.version).toBe(2);
     expect(cache.stats).toMatchObject({ hits: 3 });
+  });
+
+  it('trusts "not found" only briefly', async () => {
+    let now = 0;
+    let published = false;
+    const cache = new PublishedAgentCache({
+      ttlMs: 60_000,
+      missTtlMs: 2_000,
+      now: () => now,
+      load: async (id): Promise<LoadedAgent | undefined> =>
+        published
+          ? {
+              agentId: id,
+              ownerId: 'o',
+              name: 'n',
+              versionId: 'v',
+              version: 1,
+              definition: undefined,
+              problems: [],
+            }
+          : undefined,
+    });
+    expect(await cache.get('a')).toBeUndefined();
+    published = true;
+    now += 1_000;
+    expect(await cache.get('a')).toBeUndefined();
+    now += 1_001;
+    expect((await cache.get('a'))?.version).toBe(1);
+    published = false;
+    now += 30_000;
+    expect((await cache.get('a'))?.version).toBe(1); // found entries keep the full TTL
   });
 
   it('does not cache a failed load', async () => {

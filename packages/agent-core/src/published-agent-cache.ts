@@ -61,6 +61,9 @@ export interface PublishedAgentCacheOptions {
   /** How long an entry (found or not) is trusted; default 30 s. Publishing invalidates sooner
    * through {@link PublishedAgentCache.invalidate} (LISTEN/NOTIFY). */
   ttlMs?: number;
+  /** How long "no such published agent" is trusted; default 2 s, so an agent published without
+   * a notification (e.g. by an older control API) is runnable within seconds. */
+  missTtlMs?: number;
   /** Entries kept at most (oldest evicted first); default 10,000. */
   maxEntries?: number;
   now?: () => number;
@@ -73,12 +76,13 @@ interface Entry {
 
 /**
  * In-process cache of loaded agents keyed by agent id (and pinned version). Concurrent misses
- * for one key share one load; a failed load is not cached; misses are cached for the TTL too so
- * a flood of jobs for an unknown agent does not become a flood of queries.
+ * for one key share one load; a failed load is not cached; "not found" is cached briefly
+ * (`missTtlMs`) so a flood of jobs for an unknown agent does not become a flood of queries.
  */
 export class PublishedAgentCache {
   readonly #load: AgentLoader;
   readonly #ttlMs: number;
+  readonly #missTtlMs: number;
   readonly #maxEntries: number;
   readonly #now: () => number;
   readonly #entries = new Map<string, Entry>();
@@ -88,6 +92,7 @@ export class PublishedAgentCache {
   constructor(options: PublishedAgentCacheOptions) {
     this.#load = options.load;
     this.#ttlMs = options.ttlMs ?? 30_000;
+    this.#missTtlMs = Math.min(options.missTtlMs ?? 2_000, this.#ttlMs);
     this.#maxEntries = options.maxEntries ?? 10_000;
     this.#now = options.now ?? Date.now;
   }
@@ -95,18 +100,24 @@ export class PublishedAgentCache {
   get(agentId: string, versionId?: string): Promise<LoadedAgent | undefined> {
     const key = versionId ? `${agentId}@${versionId}` : agentId;
     const now = this.#now();
-    const entry = this.#entries.get(key);
-    if (entry && entry.expiresAt > now) {
+    const cached = this.#entries.get(key);
+    if (cached && cached.expiresAt > now) {
       this.#hits++;
-      return entry.value;
+      return cached.value;
     }
     this.#misses++;
     const value = this.#load(agentId, versionId);
     this.#entries.delete(key);
-    this.#entries.set(key, { expiresAt: now + this.#ttlMs, value });
-    value.catch(() => {
-      if (this.#entries.get(key)?.value === value) this.#entries.delete(key);
-    });
+    const entry: Entry = { expiresAt: now + this.#ttlMs, value };
+    this.#entries.set(key, entry);
+    value.then(
+      (found) => {
+        if (found === undefined) entry.expiresAt = now + this.#missTtlMs;
+      },
+      () => {
+        if (this.#entries.get(key) === entry) this.#entries.delete(key);
+      },
+    );
     if (this.#entries.size > this.#maxEntries) {
       const oldest = this.#entries.keys().next().value;
       if (oldest !== undefined) this.#entries.delete(oldest);
