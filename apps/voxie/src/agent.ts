@@ -1,0 +1,81 @@
+import { defineAgent, type JobContext, type JobProcess, type VAD, voice } from '@livekit/agents';
+import { waitForCreator } from './creator-participant.js';
+import { prepareCreator } from './creator-session.js';
+import { decideVoxieJob } from './job-decision.js';
+import { getProcessRuntime } from './runtime.js';
+
+/**
+ * The job entry the LiveKit framework runs in a child process for every accepted Voxie job:
+ * find the creator (owner from the dispatch / participant attributes), open or resume their
+ * draft, and talk.
+ */
+export default defineAgent({
+  prewarm: async (proc: JobProcess) => {
+    const runtime = await getProcessRuntime();
+    proc.userData.vad = await runtime.registry.loadVad();
+  },
+  entry: async (ctx: JobContext) => {
+    const runtime = await getProcessRuntime();
+    const roomName = ctx.job.room?.name ?? '';
+    const log = runtime.logger.child({ room: roomName, jobId: ctx.job.id });
+    const decision = decideVoxieJob({ roomName, dispatchMetadata: ctx.job.metadata });
+    if (!decision.accept) {
+      log.error({ event: 'job.failed', reason: decision.reason }, 'not a Voxie job');
+      ctx.shutdown(decision.reason);
+      return;
+    }
+    const { metadata } = decision;
+    try {
+      await ctx.connect();
+      const creator = await waitForCreator(
+        ctx.room,
+        metadata.ownerId,
+        runtime.env.OWNER_WAIT_TIMEOUT_MS,
+        log,
+      );
+      if (!creator) {
+        log.warn({ event: 'job.failed', reason: 'no creator joined' }, 'no creator joined');
+        ctx.shutdown('no creator joined');
+        return;
+      }
+      const prepared = await prepareCreator({
+        database: runtime.database,
+        ownerId: creator.ownerId,
+        sessionId: metadata.sessionId,
+        editAgentId: metadata.agentId,
+        keys: runtime.keys,
+        catalog: runtime.catalog,
+        defaults: runtime.defaults,
+        logger: log,
+      });
+      const { registry, models } = runtime;
+      const session = new voice.AgentSession({
+        llm: registry.createLlm(models.llm),
+        stt: registry.createStt(models.stt, 'en'),
+        tts: registry.createTts(models.tts, 'en'),
+        vad: (ctx.proc.userData.vad as VAD | undefined) ?? null,
+        turnHandling: { turnDetection: registry.createTurnDetector() },
+      });
+      ctx.addShutdownCallback(() => session.close());
+      session.on(voice.AgentSessionEventTypes.Close, () => ctx.shutdown('session closed'));
+      await session.start({
+        agent: prepared.agent,
+        room: ctx.room,
+        inputOptions: { participantIdentity: creator.participant.identity },
+      });
+      log.info(
+        {
+          event: 'session.started',
+          ownerId: creator.ownerId,
+          draftId: prepared.store.draftId,
+          opening: prepared.opening.kind,
+        },
+        'creation session started',
+      );
+      prepared.greet(session);
+    } catch (error) {
+      log.error({ event: 'job.failed', err: error }, 'could not start the creation session');
+      ctx.shutdown('session failed to start');
+    }
+  },
+});

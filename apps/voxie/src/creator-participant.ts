@@ -1,0 +1,69 @@
+import { ParticipantKind, RoomEvent } from '@livekit/rtc-node';
+import type { Logger } from '@voxie/config';
+import { resolveOwner } from './job-decision.js';
+
+/** The parts of a remote participant the lookup reads. */
+export interface ParticipantLike {
+  identity: string;
+  kind?: ParticipantKind;
+  attributes: Record<string, string>;
+}
+
+/** The parts of a connected room the lookup uses (an rtc-node `Room` fits). */
+export interface RoomLike<P extends ParticipantLike> {
+  remoteParticipants: ReadonlyMap<string, P>;
+  on(event: RoomEvent.ParticipantConnected, listener: (participant: P) => void): unknown;
+  on(
+    event: RoomEvent.ParticipantAttributesChanged,
+    listener: (changed: Record<string, string>, participant: P) => void,
+  ): unknown;
+  on(event: RoomEvent.Disconnected, listener: () => void): unknown;
+  off(event: RoomEvent, listener: (...args: never[]) => void): unknown;
+}
+
+/**
+ * Waits for the person Voxie works for: the first non-agent participant whose owner attribute
+ * agrees with the dispatch (see {@link resolveOwner}). Participants that contradict it are
+ * ignored (and logged). Resolves undefined after `timeoutMs` or when the room disconnects.
+ */
+export function waitForCreator<P extends ParticipantLike>(
+  room: RoomLike<P>,
+  dispatchOwnerId: string | undefined,
+  timeoutMs: number,
+  logger: Logger,
+): Promise<{ participant: P; ownerId: string } | undefined> {
+  const check = (participant: P): { participant: P; ownerId: string } | undefined => {
+    if (participant.kind === ParticipantKind.AGENT) return undefined;
+    const owner = resolveOwner(dispatchOwnerId, participant.attributes);
+    if (owner.ok) return { participant, ownerId: owner.ownerId };
+    logger.warn(
+      { event: 'voxie.participant_ignored', identity: participant.identity, reason: owner.reason },
+      'participant is not the creator this job is for',
+    );
+    return undefined;
+  };
+  for (const participant of room.remoteParticipants.values()) {
+    const found = check(participant);
+    if (found) return Promise.resolve(found);
+  }
+  return new Promise((resolve) => {
+    const finish = (value: { participant: P; ownerId: string } | undefined) => {
+      clearTimeout(timer);
+      room.off(RoomEvent.ParticipantConnected, onConnected);
+      room.off(RoomEvent.ParticipantAttributesChanged, onAttributes);
+      room.off(RoomEvent.Disconnected, onDisconnected);
+      resolve(value);
+    };
+    const onConnected = (participant: P) => {
+      const found = check(participant);
+      if (found) finish(found);
+    };
+    const onAttributes = (_changed: Record<string, string>, participant: P) =>
+      onConnected(participant);
+    const onDisconnected = () => finish(undefined);
+    const timer = setTimeout(() => finish(undefined), timeoutMs);
+    room.on(RoomEvent.ParticipantConnected, onConnected);
+    room.on(RoomEvent.ParticipantAttributesChanged, onAttributes);
+    room.on(RoomEvent.Disconnected, onDisconnected);
+  });
+}

@@ -1,0 +1,138 @@
+import { LlmSettings, type ProviderKeys, SttSettings, TtsSettings } from '@voxie/agent-core';
+import {
+  commonEnv,
+  databaseEnv,
+  type EnvSource,
+  livekitEnv,
+  loadEnv,
+  type NodeEnv,
+  portEnv,
+  providerEnv,
+} from '@voxie/config';
+import { z } from 'zod';
+import type { CreationDefaults } from './draft.js';
+import { DEFAULT_VOICE_CATALOG, VoiceCatalog } from './voice-catalog.js';
+
+const milliseconds = (fallback: number, description: string) =>
+  z.coerce
+    .number({ message: 'must be a number of milliseconds' })
+    .int({ message: 'must be a whole number' })
+    .min(0, { message: 'must not be negative' })
+    .default(fallback)
+    .describe(description);
+
+const text = (fallback: string, description: string) =>
+  z.string().min(1).default(fallback).describe(description);
+
+/** A JSON array of voices (see `VoiceOption`). */
+const voiceCatalogJson = z
+  .string()
+  .transform((raw, ctx) => {
+    try {
+      return JSON.parse(raw) as unknown;
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'must be a JSON array of voices' });
+      return z.NEVER;
+    }
+  })
+  .pipe(VoiceCatalog);
+
+const voxieEnv = (mode: NodeEnv) =>
+  z.object({
+    ...commonEnv,
+    ...livekitEnv(mode),
+    ...databaseEnv,
+    ...providerEnv,
+    ...portEnv('PORT', 8082),
+    HOST: z.string().min(1).default('0.0.0.0').describe('interface the health endpoint listens on'),
+    WORKER_HTTP_PORT: z.coerce
+      .number({ message: 'must be a port number' })
+      .int()
+      .min(0)
+      .max(65535)
+      .default(0)
+      .describe("port of the LiveKit framework's own worker status server (0: any free port)"),
+    DRAIN_TIMEOUT_MS: milliseconds(120_000, 'how long SIGTERM waits for running sessions'),
+    NUM_IDLE_PROCESSES: z.coerce
+      .number({ message: 'must be a number' })
+      .int()
+      .min(0)
+      .max(64)
+      .optional()
+      .describe('job processes kept warm (default: LiveKit framework default)'),
+    OWNER_WAIT_TIMEOUT_MS: milliseconds(
+      60_000,
+      'how long a job waits for the creator to join before it ends',
+    ),
+    VOXIE_LLM_MODEL: text('gpt-4.1', "Voxie's own LLM (OpenAI or OPENAI_BASE_URL)"),
+    VOXIE_STT_PROVIDER: SttSettings.shape.provider.default('deepgram'),
+    VOXIE_STT_MODEL: text('nova-3', "Voxie's speech-to-text model"),
+    VOXIE_TTS_PROVIDER: TtsSettings.shape.provider.default('openai'),
+    VOXIE_TTS_VOICE: text('nova', "Voxie's own voice"),
+    VOXIE_TTS_MODEL: z.string().min(1).optional().describe("Voxie's TTS model"),
+    AGENT_DEFAULT_LLM_MODEL: text('gpt-4.1-mini', 'LLM new agents get (OpenAI provider)'),
+    AGENT_DEFAULT_STT_PROVIDER: SttSettings.shape.provider.default('deepgram'),
+    AGENT_DEFAULT_STT_MODEL: text('nova-3', 'speech-to-text model new agents get'),
+    VOXIE_VOICE_CATALOG: voiceCatalogJson
+      .optional()
+      .describe('JSON array of voices people may choose; default: OpenAI voices'),
+  });
+
+export type VoxieEnv = z.infer<ReturnType<typeof voxieEnv>>;
+
+/** Parses Voxie's environment; throws one ConfigError listing every problem. */
+export function loadVoxieEnv(source: EnvSource): VoxieEnv {
+  return loadEnv(voxieEnv, source);
+}
+
+function isLiveKitCloud(url: string): boolean {
+  return new URL(url).hostname.endsWith('.livekit.cloud');
+}
+
+/** The provider keys this deployment has (same rules as the spawner's). */
+export function providerKeysFrom(env: VoxieEnv): ProviderKeys {
+  return {
+    openaiApiKey: env.OPENAI_API_KEY,
+    openaiBaseURL: env.OPENAI_BASE_URL,
+    deepgramApiKey: env.DEEPGRAM_API_KEY,
+    cartesiaApiKey: env.CARTESIA_API_KEY,
+    elevenlabsApiKey: env.ELEVENLABS_API_KEY,
+    // LiveKit Inference exists on LiveKit Cloud only.
+    ...(isLiveKitCloud(env.LIVEKIT_URL)
+      ? { livekitApiKey: env.LIVEKIT_API_KEY, livekitApiSecret: env.LIVEKIT_API_SECRET }
+      : {}),
+  };
+}
+
+/** Models Voxie itself talks with. */
+export interface VoxieModels {
+  llm: LlmSettings;
+  stt: SttSettings;
+  tts: TtsSettings;
+}
+
+export function voxieModelsFrom(env: VoxieEnv): VoxieModels {
+  return {
+    llm: LlmSettings.parse({ provider: 'openai', model: env.VOXIE_LLM_MODEL }),
+    stt: SttSettings.parse({ provider: env.VOXIE_STT_PROVIDER, model: env.VOXIE_STT_MODEL }),
+    tts: TtsSettings.parse({
+      provider: env.VOXIE_TTS_PROVIDER,
+      voice: env.VOXIE_TTS_VOICE,
+      model: env.VOXIE_TTS_MODEL,
+    }),
+  };
+}
+
+export function creationDefaultsFrom(env: VoxieEnv): CreationDefaults {
+  return {
+    llm: LlmSettings.parse({ provider: 'openai', model: env.AGENT_DEFAULT_LLM_MODEL }),
+    stt: SttSettings.parse({
+      provider: env.AGENT_DEFAULT_STT_PROVIDER,
+      model: env.AGENT_DEFAULT_STT_MODEL,
+    }),
+  };
+}
+
+export function voiceCatalogFrom(env: VoxieEnv): VoiceCatalog {
+  return env.VOXIE_VOICE_CATALOG ?? DEFAULT_VOICE_CATALOG;
+}

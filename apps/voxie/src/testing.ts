@@ -1,0 +1,66 @@
+import { PassThrough } from 'node:stream';
+import { initializeLogger, type voice } from '@livekit/agents';
+import type { ProviderKeys } from '@voxie/agent-core';
+import { createLogger, type Logger } from '@voxie/config';
+import { createDatabase, type Database, migrateDatabase } from '@voxie/db';
+import { createTestPostgresDatabase } from '@voxie/testkit';
+import type { CreationDefaults } from './draft.js';
+
+/** Test-only helpers shared by Voxie's test files (not exported from the package). */
+
+export const TEST_KEYS: ProviderKeys = { openaiApiKey: 'test-key', deepgramApiKey: 'test-key' };
+
+export const TEST_DEFAULTS: CreationDefaults = {
+  llm: { provider: 'openai', model: 'gpt-4.1-mini' },
+  stt: { provider: 'deepgram', model: 'nova-3' },
+};
+
+export interface TestDatabase {
+  database: Database;
+  url: string;
+  cleanup(): Promise<void>;
+}
+
+/** A migrated database of its own on the machine's Postgres, for one test file. */
+export async function openTestDatabase(label: string): Promise<TestDatabase> {
+  initializeLogger({ pretty: false, level: 'silent' });
+  const server = await createTestPostgresDatabase(label);
+  const database = await createDatabase({ url: server.url, poolMax: 5 });
+  await migrateDatabase(database);
+  return {
+    database,
+    url: server.url,
+    async cleanup() {
+      await database.close();
+      await server.drop();
+    },
+  };
+}
+
+/** A logger whose JSON lines are collected in `lines()`. */
+export function captureLogger(name: string): { logger: Logger; text(): string } {
+  let text = '';
+  const stream = new PassThrough();
+  stream.on('data', (chunk: Buffer) => {
+    text += chunk.toString('utf8');
+  });
+  return { logger: createLogger({ name, level: 'info', destination: stream }), text: () => text };
+}
+
+/** Tool outputs of one run, as the LLM received them. */
+export function toolOutputs(
+  result: voice.testing.RunResult,
+): Array<{ name: string; output: string; isError: boolean }> {
+  return result.events.flatMap((event) =>
+    event.type === 'function_call_output'
+      ? [{ name: event.item.name, output: event.item.output, isError: event.item.isError }]
+      : [],
+  );
+}
+
+/** The assistant's spoken texts in a session's history. */
+export function assistantTexts(session: voice.AgentSession): string[] {
+  return session.history.items.flatMap((item) =>
+    item.type === 'message' && item.role === 'assistant' ? [item.textContent ?? ''] : [],
+  );
+}
