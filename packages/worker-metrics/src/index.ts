@@ -1,0 +1,24 @@
+export {
+  connectJobReporter,
+  JobReport,
+  type JobReporter,
+  type JobReporterOptions,
+  type JobReportListener,
+  jobReportSocketPath,
+  listenForJobReports,
+} from './job-reports.js';
+export {
+  type OtlpExport,
+  type OtlpExportOptions,
+  otlpEnv,
+  otlpOptionsFrom,
+  startOtlpExport,
+} from './otlp-export.js';
+export { type PrometheusSample, parsePrometheusText } from './prometheus-text.js';
+export {
+  type JobDecisionOutcome,
+  type MetricsObserver,
+  type SessionOutcome,
+  WorkerMetrics,
+  type WorkerMetricsOptions,
+} from './worker-metrics.js';

@@ -1,0 +1,3 @@
+import { defineVoxieTestConfig } from '../../vitest.shared.js';
+
+export default defineVoxieTestConfig(import.meta.dirname);
