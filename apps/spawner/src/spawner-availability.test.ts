@@ -82,7 +82,7 @@ describe('spawner availability answers', () => {
       },
       { logger: createLogger({ name: 'spawner', level: 'info', destination: stream }) },
     );
-    spawner = await startSpawner(runtime);
+    spawner = await startSpawner(runtime, { frameworkLogLevel: 'warn' });
     await livekit.waitForWorker(SPAWNER_AGENT_NAME, 60_000);
     await spawner.registered;
   }, 90_000);

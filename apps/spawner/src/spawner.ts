@@ -29,10 +29,14 @@ export interface Spawner {
  */
 export async function startSpawner(
   runtime: SpawnerRuntime,
-  options: { agentFile?: string } = {},
+  options: {
+    agentFile?: string;
+    /** Level of the LiveKit framework's own logs (default: LOG_LEVEL). */
+    frameworkLogLevel?: string;
+  } = {},
 ): Promise<Spawner> {
   const { env, logger } = runtime;
-  initializeLogger({ pretty: false, level: env.LOG_LEVEL });
+  initializeLogger({ pretty: false, level: options.frameworkLogLevel ?? env.LOG_LEVEL });
 
   const cache = new PublishedAgentCache({
     load: createAgentLoader(runtime.database, runtime.registry.keys, 'voice'),
