@@ -8,7 +8,7 @@ import {
   ProviderRegistry,
 } from '@voxie/agent-core';
 import { createLogger } from '@voxie/config';
-import { AgentRepository, type Database, SessionRepository } from '@voxie/db';
+import { AgentRepository, type Database, SessionRepository, TranscriptRepository } from '@voxie/db';
 import { type LoopbackLiveKitServer, ScriptedLLM, startLoopbackLiveKit } from '@voxie/testkit';
 import { RoomServiceClient } from 'livekit-server-sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -153,5 +153,87 @@ describe('startAgentSession', () => {
     const row = await new SessionRepository(db.database.db).get(owner, running.sessionId);
     expect(row).toMatchObject({ status: 'ended', endReason: 'job_shutdown', transcriptLength: 3 });
     expect((row?.metrics as { llmTtft?: { count: number } } | null)?.llmTtft?.count).toBe(1);
+  });
+
+  it('runs a stored workflow agent: handoffs are logged and recorded with from/to', async () => {
+    const agents = new AgentRepository(db.database.db);
+    const stored = await agents.create({
+      ownerId: owner,
+      name: 'Routed',
+      draft: {
+        schemaVersion: 1,
+        name: 'Routed',
+        instructions: 'Unused: the workflow decides.',
+        greeting: { mode: 'wait' },
+        llm: { provider: 'openai', model: 'gpt-4.1-mini' },
+        stt: { provider: 'deepgram', model: 'nova-3' },
+        tts: { provider: 'cartesia', voice: 'v' },
+        workflow: {
+          entry: 'triage',
+          nodes: [
+            { id: 'triage', instructions: 'Route the caller.', onEnter: { action: 'wait' } },
+            { id: 'sales', instructions: 'Sell things.' },
+          ],
+          edges: [
+            {
+              type: 'transfer',
+              from: 'triage',
+              to: 'sales',
+              tool: 'to_sales',
+              description: 'Buying questions.',
+              context: { policy: 'last_n', n: 1 },
+            },
+          ],
+        },
+      },
+    });
+    await agents.publish(owner, stored.id);
+    const loaded = await createAgentLoader(db.database, {}, 'text')(stored.id);
+    if (!loaded?.definition) throw new Error(`not loaded: ${loaded?.problems.join('; ')}`);
+    let logs = '';
+    const stream = new PassThrough();
+    stream.on('data', (chunk: Buffer) => {
+      logs += chunk.toString('utf8');
+    });
+    const running = await startAgentSession({
+      agent: { ...loaded, definition: loaded.definition },
+      database: db.database,
+      registry: new ProviderRegistry({}),
+      secrets: () => undefined,
+      logger: createLogger({ name: 'spawner', level: 'info', destination: stream }),
+      mode: 'text',
+      roomName: `agent-${stored.id}-routed`,
+      llm: new ScriptedLLM([
+        { when: { userText: 'I want to buy' }, toolCalls: [{ name: 'to_sales' }] },
+        { when: { instructions: 'Sell things.' }, text: 'Sales here!' },
+      ]),
+    });
+    await running.session.run({ userInput: 'I want to buy' }).wait();
+    await running.stop('test_done');
+
+    const handoffLog = logs
+      .split('\n')
+      .filter((line) => line.includes('"event":"handoff"'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(handoffLog).toEqual([
+      expect.objectContaining({ from: 'triage', to: 'sales', tool: 'to_sales', context: 'last_n' }),
+    ]);
+    const transcript = await new TranscriptRepository(db.database.db).list(
+      owner,
+      running.sessionId,
+    );
+    expect(
+      transcript
+        .filter((item) => item.type === 'agent_handoff')
+        .map((item) => item.content as { from: string | null; to: string }),
+    ).toEqual([
+      expect.objectContaining({ from: null, to: 'triage' }),
+      expect.objectContaining({ from: 'triage', to: 'sales' }),
+    ]);
+    expect(transcript.at(-1)).toMatchObject({
+      type: 'message',
+      role: 'assistant',
+      content: { text: 'Sales here!' },
+    });
   });
 });
