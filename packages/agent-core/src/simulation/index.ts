@@ -32,6 +32,7 @@ export {
   runCheck,
   type Verdict,
 } from './evaluation.js';
+export { ensureFrameworkLogger } from './framework-logger.js';
 export {
   ChatMessage,
   ChatMessagesRecord,
