@@ -18,7 +18,12 @@ export interface RoomLike<P extends ParticipantLike> {
     listener: (changed: Record<string, string>, participant: P) => void,
   ): unknown;
   on(event: RoomEvent.Disconnected, listener: () => void): unknown;
-  off(event: RoomEvent, listener: (...args: never[]) => void): unknown;
+  off(event: RoomEvent.ParticipantConnected, listener: (participant: P) => void): unknown;
+  off(
+    event: RoomEvent.ParticipantAttributesChanged,
+    listener: (changed: Record<string, string>, participant: P) => void,
+  ): unknown;
+  off(event: RoomEvent.Disconnected, listener: () => void): unknown;
 }
 
 /**

@@ -47,13 +47,19 @@ export function captureLogger(name: string): { logger: Logger; text(): string } 
   return { logger: createLogger({ name, level: 'info', destination: stream }), text: () => text };
 }
 
-/** Tool outputs of one run, as the LLM received them. */
+/** Tool outputs of one run; successful outputs JSON-decoded (the framework encodes them). */
 export function toolOutputs(
   result: voice.testing.RunResult,
 ): Array<{ name: string; output: string; isError: boolean }> {
   return result.events.flatMap((event) =>
     event.type === 'function_call_output'
-      ? [{ name: event.item.name, output: event.item.output, isError: event.item.isError }]
+      ? [
+          {
+            name: event.item.name,
+            output: event.item.isError ? event.item.output : decode(event.item.output),
+            isError: event.item.isError,
+          },
+        ]
       : [],
   );
 }
@@ -63,4 +69,13 @@ export function assistantTexts(session: voice.AgentSession): string[] {
   return session.history.items.flatMap((item) =>
     item.type === 'message' && item.role === 'assistant' ? [item.textContent ?? ''] : [],
   );
+}
+
+function decode(output: string): string {
+  try {
+    const value: unknown = JSON.parse(output);
+    return typeof value === 'string' ? value : output;
+  } catch {
+    return output;
+  }
 }
