@@ -55,7 +55,7 @@ describe('checkProviders', () => {
         apiKeySecret: 'groq_key',
       },
     } as const;
-    expect(checkProviders(foreign, { openaiApiKey: 'k' }, 'text')).toEqual([
+    expect(checkProviders(foreign, { openaiApiKey: 'k', hasSecret: () => false }, 'text')).toEqual([
       {
         path: 'llm.apiKeySecret',
         provider: 'openai',

@@ -34,7 +34,8 @@ export interface ProviderKeys {
   livekitApiKey?: string;
   livekitApiSecret?: string;
   livekitInferenceURL?: string;
-  /** Whether a named secret (e.g. an LLM's `apiKeySecret`) has a value here; default: none. */
+  /** Whether a named secret (e.g. an LLM's `apiKeySecret`) has a value here; absent: unknown
+   * (not reported). */
   hasSecret?: (name: string) => boolean;
 }
 
@@ -83,7 +84,10 @@ function openaiProblem(
 ): ProviderProblem | undefined {
   const route = openaiRoute(baseURL, apiKeySecret, keys);
   if (route.kind === 'foreign') {
-    if (route.secret === undefined || keys.hasSecret?.(route.secret)) return undefined;
+    // Without `hasSecret` (e.g. the control API, which holds no tool secrets) it cannot tell.
+    if (route.secret === undefined || !keys.hasSecret || keys.hasSecret(route.secret)) {
+      return undefined;
+    }
     return {
       path: path.replace(/provider$/, 'apiKeySecret'),
       provider: 'openai',
