@@ -5,17 +5,8 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { Logger } from '@voxie/config';
 import type { Database } from '@voxie/db';
-import Fastify, {
-  type FastifyBaseLogger,
-  type FastifyInstance,
-  type FastifyRequest,
-  LogController,
-} from 'fastify';
-import {
-  jsonSchemaTransform,
-  serializerCompiler,
-  validatorCompiler,
-} from 'fastify-type-provider-zod';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import { jsonSchemaTransform, validatorCompiler } from 'fastify-type-provider-zod';
 import { Redis } from 'ioredis';
 import type { ControlApiEnv } from './env.js';
 import { zodParseSerializerCompiler } from './http/zod-serializer.js';
@@ -29,6 +20,7 @@ import { expertRoutes } from './routes/expert.js';
 import { healthRoutes } from './routes/health.js';
 import { roomRoutes } from './routes/rooms.js';
 import { sessionRoutes } from './routes/sessions.js';
+import { simulationRoutes } from './routes/simulations.js';
 import { tokenRoutes } from './routes/tokens.js';
 import { webhookRoutes } from './routes/webhooks.js';
 import { type AppServices, createServices } from './services.js';
@@ -148,6 +140,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(dispatchRoutes, { services, prefix: '/v1/dispatches' });
   await app.register(apiKeyRoutes, { services, prefix: '/v1/api-keys' });
   await app.register(expertRoutes, { services, prefix: '/v1/expert' });
+  await app.register(simulationRoutes, { services, prefix: '/v1/simulations' });
   return app;
 }
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { type LoopbackLiveKitServer, startLoopbackLiveKit } from '@voxie/testkit';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, definition, type TestApp } from './test-app.js';
+import { createTestApp, definition, livekitEnvFor, type TestApp } from './test-app.js';
 
 /** Every route, with `:x` placeholders for path parameters. */
 const ROUTES: Array<[method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string]> = [
@@ -48,9 +48,7 @@ describe('fuzzing every route', () => {
     t = await createTestApp({
       backend: 'pglite',
       env: {
-        LIVEKIT_URL: livekit.wsUrl,
-        LIVEKIT_API_KEY: livekit.apiKey,
-        LIVEKIT_API_SECRET: livekit.apiSecret,
+        ...livekitEnvFor(livekit),
         RATE_LIMIT_MAX: '1000000',
       },
     });

@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { createLogger } from '@voxie/config';
 import { startLoopbackLiveKit } from '@voxie/testkit';
-import { SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { startServer } from './server.js';
-import { definition, SUPABASE_SECRET } from './test-app.js';
+import { definition, livekitEnvFor, SUPABASE_SECRET, signUserToken } from './test-app.js';
 import { testEnv } from './test-env.js';
 
 describe('graceful shutdown', () => {
@@ -12,20 +11,13 @@ describe('graceful shutdown', () => {
     const livekit = await startLoopbackLiveKit();
     const server = await startServer(
       testEnv({
-        LIVEKIT_URL: livekit.wsUrl,
-        LIVEKIT_API_KEY: livekit.apiKey,
-        LIVEKIT_API_SECRET: livekit.apiSecret,
+        ...livekitEnvFor(livekit),
         SUPABASE_JWT_SECRET: SUPABASE_SECRET,
       }),
       createLogger({ name: 'test', level: 'silent' }),
     );
     try {
-      const token = await new SignJWT({ role: 'authenticated' })
-        .setProtectedHeader({ alg: 'HS256' })
-        .setSubject(randomUUID())
-        .setAudience('authenticated')
-        .setExpirationTime('1h')
-        .sign(new TextEncoder().encode(SUPABASE_SECRET));
+      const token = await signUserToken(randomUUID());
       const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
       const agent = (await (
         await fetch(`${server.url}/v1/agents`, {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger } from '@voxie/config';
 import { createDatabase, type Database, migrateDatabase } from '@voxie/db';
-import { createTestPostgresDatabase } from '@voxie/testkit';
+import { createTestPostgresDatabase, type LoopbackLiveKitServer } from '@voxie/testkit';
 import type { FastifyInstance } from 'fastify';
 import { SignJWT } from 'jose';
 import { buildApp } from './app.js';
@@ -72,20 +72,35 @@ export async function createTestApp(
       const body = response.json() as { key: string; id: string };
       return { authorization: `Bearer ${body.key}`, id: body.id };
     },
-    userToken(userId, tokenOptions = {}) {
-      return new SignJWT({ role: tokenOptions.role ?? 'authenticated' })
-        .setProtectedHeader({ alg: 'HS256' })
-        .setSubject(userId)
-        .setAudience('authenticated')
-        .setIssuedAt()
-        .setExpirationTime(tokenOptions.expiresIn ?? '1h')
-        .sign(new TextEncoder().encode(tokenOptions.secret ?? SUPABASE_SECRET));
-    },
+    userToken: signUserToken,
     async close() {
       await app.close();
       await database.close();
       await server?.drop();
     },
+  };
+}
+
+/** A Supabase access token for `userId`, signed with the test HS256 secret. */
+export function signUserToken(
+  userId: string,
+  options: { expiresIn?: string | number; secret?: string; role?: string } = {},
+): Promise<string> {
+  return new SignJWT({ role: options.role ?? 'authenticated' })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject(userId)
+    .setAudience('authenticated')
+    .setIssuedAt()
+    .setExpirationTime(options.expiresIn ?? '1h')
+    .sign(new TextEncoder().encode(options.secret ?? SUPABASE_SECRET));
+}
+
+/** Environment pointing the API at a loopback LiveKit server. */
+export function livekitEnvFor(livekit: LoopbackLiveKitServer): Record<string, string> {
+  return {
+    LIVEKIT_URL: livekit.wsUrl,
+    LIVEKIT_API_KEY: livekit.apiKey,
+    LIVEKIT_API_SECRET: livekit.apiSecret,
   };
 }
 

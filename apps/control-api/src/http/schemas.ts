@@ -18,6 +18,14 @@ export const ErrorResponse = z.object({
   requestId: z.string(),
 });
 
+/** The error responses a route documents, all with the {@link ErrorResponse} body. */
+export function errorResponses<const Codes extends readonly number[]>(...codes: Codes) {
+  return Object.fromEntries(codes.map((code) => [code, ErrorResponse])) as Record<
+    Codes[number],
+    typeof ErrorResponse
+  >;
+}
+
 /** LiveKit room names: printable, no slashes (they end up in URLs), at most 256 characters. */
 export const RoomNameString = z
   .string()

@@ -23,7 +23,8 @@ export function createGuard(
     try {
       outcome = authenticator.authenticate(request.headers.authorization);
     } catch (error) {
-      return refuse(request, reply, error, done);
+      refuse(request, reply, error, done);
+      return;
     }
     if (outcome instanceof Promise) {
       outcome.then(
@@ -41,8 +42,10 @@ export function createGuard(
     caller: Caller,
     done: HookHandlerDoneFunction,
   ): void {
-    if (!hasScope(caller, scope))
-      return done(new ApiError('forbidden', `this credential lacks the "${scope}" scope`));
+    if (!hasScope(caller, scope)) {
+      done(new ApiError('forbidden', `this credential lacks the "${scope}" scope`));
+      return;
+    }
     request.caller = caller;
     limit(`caller:${caller.identity}`, reply, done, () => done());
   }
@@ -66,7 +69,10 @@ export function createGuard(
   ): void {
     const verdict = limiter.hit(key);
     const decide = (v: RateLimitVerdict) => {
-      if (v.allowed) return onAllowed();
+      if (v.allowed) {
+        onAllowed();
+        return;
+      }
       const seconds = Math.max(1, Math.ceil(v.resetMs / 1000));
       reply.header('retry-after', seconds);
       reply.header('x-ratelimit-limit', limiter.max);

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { ApiError, notFound } from '../errors.js';
 import { callerOf } from '../http/caller.js';
 import { mergePatch } from '../http/merge-patch.js';
-import { ErrorResponse, IdParams, iso, PageInfo, PageQuery } from '../http/schemas.js';
+import { errorResponses, IdParams, iso, PageInfo, PageQuery } from '../http/schemas.js';
 import type { RouteOptions } from './plugin-options.js';
 
 const AgentBody = z.object({
@@ -29,13 +29,7 @@ const VersionBody = z.object({
   createdAt: z.string(),
 });
 
-const errors = {
-  400: ErrorResponse,
-  401: ErrorResponse,
-  403: ErrorResponse,
-  404: ErrorResponse,
-  409: ErrorResponse,
-};
+const errors = errorResponses(400, 401, 403, 404, 409);
 
 export async function agentRoutes(
   fastify: FastifyInstance,

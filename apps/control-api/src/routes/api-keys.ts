@@ -6,7 +6,7 @@ import { generateApiKey } from '../auth/api-key-secrets.js';
 import { Scope } from '../auth/scopes.js';
 import { notFound } from '../errors.js';
 import { callerOf } from '../http/caller.js';
-import { ErrorResponse, IdParams, iso } from '../http/schemas.js';
+import { errorResponses, IdParams, iso } from '../http/schemas.js';
 import type { RouteOptions } from './plugin-options.js';
 
 const KeyBody = z.object({
@@ -21,7 +21,7 @@ const KeyBody = z.object({
 });
 
 const OwnerQuery = z.object({ ownerId: z.uuid({ message: 'must be a UUID' }).optional() });
-const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse };
+const errors = errorResponses(400, 401, 403, 404);
 
 /** API keys (admin): created for an owner, shown once, stored hashed, revocable. */
 export async function apiKeyRoutes(

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AgentDispatch } from 'livekit-server-sdk';
 import { z } from 'zod';
-import { ErrorResponse, RoomNameString } from '../http/schemas.js';
+import { errorResponses, RoomNameString } from '../http/schemas.js';
 import type { RouteOptions } from './plugin-options.js';
 
 const DispatchBody = z.object({
@@ -19,14 +19,7 @@ const AgentName = z
   .max(128)
   .regex(/^[A-Za-z0-9_.-]+$/, { message: 'may contain letters, digits and _ . - only' });
 
-const errors = {
-  400: ErrorResponse,
-  401: ErrorResponse,
-  403: ErrorResponse,
-  404: ErrorResponse,
-  502: ErrorResponse,
-  503: ErrorResponse,
-};
+const errors = errorResponses(400, 401, 403, 404, 502, 503);
 
 /**
  * Explicit agent dispatches (admin). LiveKit adds a second agent when asked to dispatch the same

@@ -8,10 +8,10 @@ import {
 } from '@voxie/livekit-expert';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { ErrorResponse } from '../http/schemas.js';
+import { errorResponses } from '../http/schemas.js';
 import type { RouteOptions } from './plugin-options.js';
 
-const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse };
+const errors = errorResponses(400, 401, 403);
 
 /** The LiveKit expert: route a question to its LiveKit domains, diagnose log lines. */
 export async function expertRoutes(

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type LoopbackLiveKitServer, startLoopbackLiveKit } from '@voxie/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../test-app.js';
+import { createTestApp, livekitEnvFor, type TestApp } from '../test-app.js';
 
 describe('rooms and dispatches API', () => {
   let livekit: LoopbackLiveKitServer;
@@ -11,9 +11,7 @@ describe('rooms and dispatches API', () => {
     livekit = await startLoopbackLiveKit();
     t = await createTestApp({
       env: {
-        LIVEKIT_URL: livekit.wsUrl,
-        LIVEKIT_API_KEY: livekit.apiKey,
-        LIVEKIT_API_SECRET: livekit.apiSecret,
+        ...livekitEnvFor(livekit),
       },
     });
   });

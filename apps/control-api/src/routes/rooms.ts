@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ErrorResponse, RoomNameString } from '../http/schemas.js';
+import { errorResponses, RoomNameString } from '../http/schemas.js';
 import type { RouteOptions } from './plugin-options.js';
 
 const RoomBody = z.object({
@@ -12,14 +12,7 @@ const RoomBody = z.object({
   createdAt: z.string().nullable(),
 });
 
-const errors = {
-  400: ErrorResponse,
-  401: ErrorResponse,
-  403: ErrorResponse,
-  404: ErrorResponse,
-  502: ErrorResponse,
-  503: ErrorResponse,
-};
+const errors = errorResponses(400, 401, 403, 404, 502, 503);
 
 /** Live LiveKit rooms (admin). */
 export async function roomRoutes(

@@ -3,7 +3,7 @@ import { SessionRepository, TranscriptRepository } from '@voxie/db';
 import { type LoopbackLiveKitServer, startLoopbackLiveKit } from '@voxie/testkit';
 import { TokenVerifier } from 'livekit-server-sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, definition, type TestApp } from '../test-app.js';
+import { createTestApp, definition, livekitEnvFor, type TestApp } from '../test-app.js';
 
 describe('sessions API', () => {
   let livekit: LoopbackLiveKitServer;
@@ -16,9 +16,7 @@ describe('sessions API', () => {
     livekit = await startLoopbackLiveKit();
     t = await createTestApp({
       env: {
-        LIVEKIT_URL: livekit.wsUrl,
-        LIVEKIT_API_KEY: livekit.apiKey,
-        LIVEKIT_API_SECRET: livekit.apiSecret,
+        ...livekitEnvFor(livekit),
         LIVEKIT_PUBLIC_URL: 'wss://voice.example.com',
         LIVEKIT_REQUEST_TIMEOUT_SECONDS: '1',
         SESSION_TOKEN_TTL_SECONDS: '300',

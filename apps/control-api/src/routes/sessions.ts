@@ -11,7 +11,7 @@ import { z } from 'zod';
 import type { Caller } from '../auth/caller.js';
 import { ApiError, notFound } from '../errors.js';
 import { callerOf } from '../http/caller.js';
-import { ErrorResponse, IdParams, iso, PageInfo, PageQuery } from '../http/schemas.js';
+import { errorResponses, IdParams, iso, PageInfo, PageQuery } from '../http/schemas.js';
 import { callerGrants } from '../livekit/session-grants.js';
 import type { RouteOptions } from './plugin-options.js';
 
@@ -57,15 +57,7 @@ const TranscriptItemBody = z.object({
   createdAt: z.string(),
 });
 
-const errors = {
-  400: ErrorResponse,
-  401: ErrorResponse,
-  403: ErrorResponse,
-  404: ErrorResponse,
-  409: ErrorResponse,
-  502: ErrorResponse,
-  503: ErrorResponse,
-};
+const errors = errorResponses(400, 401, 403, 404, 409, 502, 503);
 
 export async function sessionRoutes(
   fastify: FastifyInstance,

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ApiError } from '../errors.js';
-import { ErrorResponse, RoomNameString } from '../http/schemas.js';
+import { errorResponses, RoomNameString } from '../http/schemas.js';
 import type { RouteOptions } from './plugin-options.js';
 
 /** Grants an admin may put in a token: joining one room and what to do in it. Nothing server-wide. */
@@ -63,9 +63,7 @@ export async function tokenRoutes(
             identity: z.string(),
             room: z.string(),
           }),
-          400: ErrorResponse,
-          401: ErrorResponse,
-          403: ErrorResponse,
+          ...errorResponses(400, 401, 403),
         },
       },
     },

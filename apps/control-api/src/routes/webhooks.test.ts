@@ -7,7 +7,7 @@ import {
 } from '@voxie/testkit';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../test-app.js';
+import { createTestApp, livekitEnvFor, type TestApp } from '../test-app.js';
 
 describe('POST /v1/webhooks/livekit', () => {
   let livekit: LoopbackLiveKitServer;
@@ -18,9 +18,7 @@ describe('POST /v1/webhooks/livekit', () => {
     livekit = await startLoopbackLiveKit();
     t = await createTestApp({
       env: {
-        LIVEKIT_URL: livekit.wsUrl,
-        LIVEKIT_API_KEY: livekit.apiKey,
-        LIVEKIT_API_SECRET: livekit.apiSecret,
+        ...livekitEnvFor(livekit),
       },
     });
   });
@@ -201,9 +199,7 @@ describe('webhooks while the database is down', () => {
       backend: 'pglite',
       env: {
         DATABASE_URL: server.url,
-        LIVEKIT_URL: livekit.wsUrl,
-        LIVEKIT_API_KEY: livekit.apiKey,
-        LIVEKIT_API_SECRET: livekit.apiSecret,
+        ...livekitEnvFor(livekit),
       },
     });
     const admin = new pg.Client({

@@ -48,7 +48,7 @@ export class WebhookIngestor {
       const batch = this.queue.splice(0, this.maxBatch);
       try {
         const outcomes = await this.write(batch.map((pending) => pending.incoming));
-        batch.forEach((pending, i) => pending.resolve(outcomes[i] ?? 'duplicate'));
+        for (const [i, pending] of batch.entries()) pending.resolve(outcomes[i] ?? 'duplicate');
       } catch (error) {
         if (batch.length === 1) batch[0]?.reject(error);
         else await this.writeOneByOne(batch);
