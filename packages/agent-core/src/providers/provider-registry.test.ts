@@ -66,6 +66,8 @@ describe('checkProviders', () => {
     expect(checkProviders(foreign, { hasSecret: (name) => name === 'groq_key' }, 'text')).toEqual(
       [],
     );
+    // A caller that cannot see secrets (the control API) is not told the secret is missing.
+    expect(checkProviders(foreign, {}, 'text')).toEqual([]);
     // Naming OpenAI's own endpoint explicitly is the deployment's endpoint.
     const explicit = {
       ...definition,
