@@ -20,7 +20,7 @@ import {
   TEST_KEYS,
   type TestDatabase,
   toolOutputs,
-} from './testing.js';
+} from './test-helpers.js';
 import { DEFAULT_VOICE_CATALOG } from './voice-catalog.js';
 
 /** Words that would mean a schema or stack trace reached the person instead of plain language. */

@@ -16,7 +16,7 @@ import {
   TEST_KEYS,
   type TestDatabase,
   toolOutputs,
-} from './testing.js';
+} from './test-helpers.js';
 import { DEFAULT_VOICE_CATALOG } from './voice-catalog.js';
 
 const SPAWNER_DIR = fileURLToPath(new URL('../../spawner/', import.meta.url));

@@ -4,7 +4,7 @@ import { ParticipantKind, RoomEvent } from '@livekit/rtc-node';
 import { describe, expect, it } from 'vitest';
 import { type ParticipantLike, waitForCreator } from './creator-participant.js';
 import { VOXIE_OWNER_ATTRIBUTE } from './job-decision.js';
-import { captureLogger } from './testing.js';
+import { captureLogger } from './test-helpers.js';
 
 class FakeRoom extends EventEmitter {
   remoteParticipants = new Map<string, ParticipantLike>();

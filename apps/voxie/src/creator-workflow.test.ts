@@ -12,7 +12,7 @@ import {
   TEST_KEYS,
   type TestDatabase,
   toolOutputs,
-} from './testing.js';
+} from './test-helpers.js';
 import { DEFAULT_VOICE_CATALOG } from './voice-catalog.js';
 
 describe('Voxie builds actions and specialists', () => {

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VOXIE_AGENT_NAME, VOXIE_ATTRIBUTES } from './job-decision.js';
 import { VOXIE_PROMPT_VERSION } from './prompts.js';
 import { createVoxieRuntime, type VoxieRuntime } from './runtime.js';
-import { captureLogger, openTestDatabase, type TestDatabase } from './testing.js';
+import { captureLogger, openTestDatabase, type TestDatabase } from './test-helpers.js';
 import { startVoxie, type VoxieWorker } from './worker.js';
 
 /**
