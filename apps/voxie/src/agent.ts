@@ -1,4 +1,5 @@
 import { defineAgent, type JobContext, type JobProcess, type VAD, voice } from '@livekit/agents';
+import { recordCreationSession } from './creation-recording.js';
 import { waitForCreator } from './creator-participant.js';
 import { prepareCreator } from './creator-session.js';
 import { decideVoxieJob } from './job-decision.js';
@@ -56,8 +57,22 @@ export default defineAgent({
         vad: (ctx.proc.userData.vad as VAD | undefined) ?? null,
         turnHandling: { turnDetection: registry.createTurnDetector() },
       });
-      ctx.addShutdownCallback(() => session.close());
-      session.on(voice.AgentSessionEventTypes.Close, () => ctx.shutdown('session closed'));
+      const recorder = await recordCreationSession(session, {
+        database: runtime.database,
+        ownerId: creator.ownerId,
+        sessionId: metadata.sessionId,
+        logger: log,
+      });
+      let endReason = 'job_shutdown';
+      session.on(voice.AgentSessionEventTypes.Close, (event) => {
+        endReason = String(event.reason);
+        ctx.shutdown('session closed');
+      });
+      // The draft is already stored after every change; this flushes the transcript.
+      ctx.addShutdownCallback(async () => {
+        await session.close();
+        await recorder?.finish({ endReason, usage: session.usage });
+      });
       await session.start({
         agent: prepared.agent,
         room: ctx.room,

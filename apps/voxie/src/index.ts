@@ -1,3 +1,4 @@
+export { recordCreationSession } from './creation-recording.js';
 export { type ParticipantLike, type RoomLike, waitForCreator } from './creator-participant.js';
 export {
   type PrepareCreatorOptions,
