@@ -7,6 +7,7 @@ export {
   jobReportSocketPath,
   listenForJobReports,
 } from './job-reports.js';
+export { JobTracker } from './job-tracker.js';
 export {
   type OtlpExport,
   type OtlpExportOptions,
