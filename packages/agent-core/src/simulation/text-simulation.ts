@@ -255,10 +255,16 @@ export async function runTextSimulation(
     const session = side === 'agent' ? agentSession : callerSession;
     const from = all.length;
     const began = performance.now();
-    if (input === undefined) {
-      await bounded(session.generateReply().waitForPlayout());
+    if (side === 'agent') {
+      // run() follows everything the input causes (tool calls, handoffs, the next agent's reply).
+      await bounded(session.run({ userInput: input ?? '' }).wait());
     } else {
-      await bounded(session.run({ userInput: input }).wait());
+      // The caller has no tools or handoffs: one speech handle is the whole reply.
+      await bounded(
+        session
+          .generateReply(input === undefined ? undefined : { userInput: input })
+          .waitForPlayout(),
+      );
     }
     const items = all.slice(from);
     return { text: spokenText(items, side), latencyMs: performance.now() - began, items };
