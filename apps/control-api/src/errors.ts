@@ -6,6 +6,7 @@ export type ApiErrorCode =
   | 'forbidden'
   | 'not_found'
   | 'conflict'
+  | 'unprocessable'
   | 'rate_limited'
   | 'livekit_error'
   | 'livekit_unavailable'
@@ -19,6 +20,7 @@ export const API_ERROR_STATUS: Record<ApiErrorCode, number> = {
   forbidden: 403,
   not_found: 404,
   conflict: 409,
+  unprocessable: 422,
   rate_limited: 429,
   livekit_error: 502,
   livekit_unavailable: 503,

@@ -27,6 +27,7 @@ export {
   ProviderRegistry,
   type ProviderScope,
 } from './providers/provider-registry.js';
+export { type ProviderEnv, providerKeysFromEnv } from './providers/provider-keys-from-env.js';
 export {
   type AgentLoader,
   createAgentLoader,

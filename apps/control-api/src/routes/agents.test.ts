@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { AGENT_CHANGES_CHANNEL } from '@voxie/agent-core';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, definition, type TestApp } from '../test-app.js';
 
@@ -238,5 +240,43 @@ describe('agents API', () => {
     });
     expect(response.statusCode).toBe(400);
     expect(response.json().issues[0]).toEqual({ path: 'params.id', message: 'must be a UUID' });
+  });
+
+  it('refuses to publish an agent whose providers this deployment has no keys for', async () => {
+    const id = (
+      await create(alice, definition({ tts: { provider: 'elevenlabs', voice: 'v' } }))
+    ).json().id;
+    const response = await t.app.inject({
+      method: 'POST',
+      url: `/v1/agents/${id}/publish`,
+      headers: alice,
+    });
+    expect(response.statusCode).toBe(422);
+    expect(response.json().message).toContain('ELEVENLABS_API_KEY');
+    expect(response.json().issues.map((i: { path: string }) => i.path)).toContain(
+      'definition.tts.provider',
+    );
+    expect(
+      (
+        await t.app.inject({ method: 'GET', url: `/v1/agents/${id}/versions`, headers: alice })
+      ).json().items,
+    ).toEqual([]);
+  });
+
+  it('tells spawners when the published version changes (Postgres NOTIFY)', async () => {
+    const client = new pg.Client({ connectionString: t.env.DATABASE_URL });
+    await client.connect();
+    const heard: string[] = [];
+    client.on('notification', (message) => heard.push(message.payload ?? ''));
+    await client.query(`listen "${AGENT_CHANGES_CHANNEL}"`);
+    try {
+      const id = (await create(alice)).json().id;
+      await t.app.inject({ method: 'POST', url: `/v1/agents/${id}/publish`, headers: alice });
+      await t.app.inject({ method: 'POST', url: `/v1/agents/${id}/archive`, headers: alice });
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(heard.filter((payload) => payload === id)).toHaveLength(2);
+    } finally {
+      await client.end();
+    }
   });
 });

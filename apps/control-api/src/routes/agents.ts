@@ -1,4 +1,9 @@
-import { AgentDefinition } from '@voxie/agent-core';
+import {
+  AgentDefinition,
+  checkProviders,
+  notifyAgentChanged,
+  providerKeysFromEnv,
+} from '@voxie/agent-core';
 import type { Agent, AgentVersion } from '@voxie/db';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -36,7 +41,10 @@ export async function agentRoutes(
   { services }: RouteOptions,
 ): Promise<void> {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
-  const { agents } = services;
+  const { agents, database } = services;
+  const providerKeys = providerKeysFromEnv(services.env);
+  /** Workers cache published definitions; tell them this agent's changed (Postgres NOTIFY). */
+  const changed = (agentId: string) => notifyAgentChanged(database, agentId);
   const read = { scope: 'agents:read' as const };
   const write = { scope: 'agents:write' as const };
 
@@ -134,6 +142,7 @@ export async function agentRoutes(
     async (request, reply) => {
       if (!(await agents.delete(callerOf(request).ownerId, request.params.id)))
         throw notFound('agent');
+      await changed(request.params.id);
       return reply.status(204).send(null);
     },
   );
@@ -156,6 +165,7 @@ export async function agentRoutes(
       async (request) => {
         const agent = await agents.setStatus(callerOf(request).ownerId, request.params.id, status);
         if (!agent) throw notFound('agent');
+        await changed(agent.id);
         return toAgentBody(agent);
       },
     );
@@ -178,8 +188,17 @@ export async function agentRoutes(
       if (agent.status === 'archived')
         throw new ApiError('conflict', 'agent is archived; unarchive it before publishing');
       const definition = parseDefinition(agent.draft);
+      const problems = checkProviders(definition, providerKeys);
+      if (problems.length > 0) {
+        throw new ApiError(
+          'unprocessable',
+          `this deployment cannot run the agent: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`,
+          { issues: problems.map((p) => ({ path: `definition.${p.path}`, message: p.message })) },
+        );
+      }
       const version = await agents.publish(ownerId, agent.id, definition);
       if (!version) throw notFound('agent');
+      await changed(agent.id);
       return reply.status(201).send(toVersionBody(version));
     },
   );
@@ -219,6 +238,7 @@ export async function agentRoutes(
       const agent = await ownAgent(ownerId, request.params.id);
       const target = await agents.rollback(ownerId, agent.id, request.body.version);
       if (!target) throw new ApiError('not_found', `agent has no version ${request.body.version}`);
+      await changed(agent.id);
       return toAgentBody(await ownAgent(ownerId, agent.id));
     },
   );
