@@ -30,6 +30,8 @@ export interface StartAgentSessionOptions {
   kind?: 'agent' | 'simulation';
   /** The LiveKit room to run in (voice); absent for text sessions. */
   room?: Room;
+  /** Room input options (simulations listen to AGENT participants, linked to their peer). */
+  inputOptions?: Partial<voice.RoomInputOptions>;
   llm?: llm.LLM;
   vad?: VAD;
   /** Deletes the LiveKit room (after `end_call`, when the definition asks for it). */
@@ -164,7 +166,11 @@ export async function startAgentSession(
     })();
   });
 
-  await session.start({ agent: built.agent, room: options.room });
+  await session.start({
+    agent: built.agent,
+    room: options.room,
+    inputOptions: options.inputOptions,
+  });
   log.info({ event: 'session.started', room: options.roomName }, 'session started');
   const greeting = built.greet(session);
 
