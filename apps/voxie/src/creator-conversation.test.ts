@@ -266,7 +266,7 @@ describe('Voxie creation conversations (text sessions, scripted LLM)', () => {
       'There is no voice called darth here. The voices I can offer are Alloy, Nova, Shimmer, Echo and Coral.',
       'That did not work: The mode must be one of: say, generate, wait.',
       'That did not work: The name must be one word of letters, digits, _ or - (like look_up_order). The web address is missing.',
-      'The action check_order was not added: The web address must be an http(s) URL. The web address mentions {orderId}, but none of the details the caller gives has that name.',
+      'The action check_order was not added: The web address must start with https:// or http://. The web address mentions {orderId}, but none of the details the caller gives has that name.',
       'That did not work: The details type must be one of: string, number, integer, boolean.',
       'The agent has no actions yet.',
       'There are no specialists yet; add a specialist first.',

@@ -424,12 +424,7 @@ export function createCreatorTools(context: CreatorContext) {
           if (first === 'parameters') return 'the details';
           return argumentLabeler(ARGUMENT_LABELS)(path);
         };
-        const problems = speakIssues(parsed.error.issues, label).map((problem) =>
-          problem.replace(
-            /placeholder \{(\w+)\} is not a declared parameter/,
-            'mentions {$1}, but none of the details the caller gives has that name',
-          ),
-        );
+        const problems = speakIssues(parsed.error.issues, label);
         throw new CreatorProblem(
           `The action ${args.name} was not added: ${joinProblems(problems)}`,
         );

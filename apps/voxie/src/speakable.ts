@@ -42,8 +42,29 @@ function describeIssue(issue: z.core.$ZodIssue): string {
     case 'not_multiple_of':
       return `must be a multiple of ${issue.divisor}`;
     default:
-      return issue.message;
+      return rephrase(issue.message);
   }
+}
+
+/** Messages our own schemas write for developers, rephrased for a listener. */
+const REPHRASED: Array<[RegExp, string]> = [
+  [
+    /^placeholder \{(\w+)\} is not a declared parameter$/,
+    'mentions {$1}, but none of the details the caller gives has that name',
+  ],
+  [/^duplicate tool name "(.+)"$/, 'is used twice; each action needs its own name'],
+  [/^must be an http\(s\) URL$/, 'must start with https:// or http://'],
+  [
+    /^header (.+) carries a credential: .*$/,
+    'would hold a password or key in plain text; give the name of a stored secret instead',
+  ],
+];
+
+function rephrase(message: string): string {
+  for (const [pattern, replacement] of REPHRASED) {
+    if (pattern.test(message)) return message.replace(pattern, replacement);
+  }
+  return message;
 }
 
 function article(expected: string): string {
