@@ -4,6 +4,7 @@ import { waitForCreator } from './creator-participant.js';
 import { prepareCreator } from './creator-session.js';
 import { decideVoxieJob } from './job-decision.js';
 import { getProcessRuntime } from './runtime.js';
+import { voxieSessionOptions } from './voice-session.js';
 
 /**
  * The job entry the LiveKit framework runs in a child process for every accepted Voxie job:
@@ -49,14 +50,13 @@ export default defineAgent({
         defaults: runtime.defaults,
         logger: log,
       });
-      const { registry, models } = runtime;
-      const session = new voice.AgentSession({
-        llm: registry.createLlm(models.llm),
-        stt: registry.createStt(models.stt, 'en'),
-        tts: registry.createTts(models.tts, 'en'),
-        vad: (ctx.proc.userData.vad as VAD | undefined) ?? null,
-        turnHandling: { turnDetection: registry.createTurnDetector() },
-      });
+      const session = new voice.AgentSession(
+        voxieSessionOptions(
+          runtime.registry,
+          runtime.models,
+          ctx.proc.userData.vad as VAD | undefined,
+        ),
+      );
       const recorder = await recordCreationSession(session, {
         database: runtime.database,
         ownerId: creator.ownerId,
