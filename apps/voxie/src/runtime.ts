@@ -1,5 +1,5 @@
-import { type ProviderKeys, ProviderRegistry } from '@voxie/agent-core';
-import { createLogger, type EnvSource, type Logger } from '@voxie/config';
+import { checkProviders, type ProviderKeys, ProviderRegistry } from '@voxie/agent-core';
+import { ConfigError, createLogger, type EnvSource, type Logger } from '@voxie/config';
 import { createDatabase, type Database } from '@voxie/db';
 import type { CreationDefaults } from './draft.js';
 import {
@@ -32,6 +32,21 @@ export async function createVoxieRuntime(
   options: { logger?: Logger; name?: string } = {},
 ): Promise<VoxieRuntime> {
   const env = loadVoxieEnv(source);
+  const keys = providerKeysFrom(env);
+  const models = voxieModelsFrom(env);
+  // Voxie must be able to talk before it registers: fail at boot, not on every job.
+  const problems = checkProviders(models, keys);
+  if (problems.length > 0) {
+    throw new ConfigError(
+      'invalid_env',
+      `Voxie's own models cannot run here:\n${problems
+        .map(
+          (problem) =>
+            `  - VOXIE_${problem.path.split('.')[0]?.toUpperCase()}_*: ${problem.message}`,
+        )
+        .join('\n')}`,
+    );
+  }
   const logger =
     options.logger ?? createLogger({ name: options.name ?? 'voxie', level: env.LOG_LEVEL });
   const database = await createDatabase({
@@ -39,7 +54,6 @@ export async function createVoxieRuntime(
     dataDir: env.DATABASE_URL ? undefined : `${env.VOXIE_DATA_DIR}/pglite`,
     poolMax: env.DATABASE_POOL_MAX,
   });
-  const keys = providerKeysFrom(env);
   return {
     env,
     logger,
@@ -48,7 +62,7 @@ export async function createVoxieRuntime(
     registry: new ProviderRegistry(keys),
     catalog: voiceCatalogFrom(env),
     defaults: creationDefaultsFrom(env),
-    models: voxieModelsFrom(env),
+    models,
     close: () => database.close(),
   };
 }
