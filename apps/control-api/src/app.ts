@@ -103,8 +103,16 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
       },
     ];
   });
+  // Once shutdown starts, in-flight responses close their connection, so keep-alive clients
+  // do not hold the server open until the grace period runs out.
+  let closing = false;
+  app.addHook('preClose', (done) => {
+    closing = true;
+    done();
+  });
   app.addHook('onSend', (request, reply, payload, done) => {
     reply.header('x-request-id', request.id);
+    if (closing) reply.header('connection', 'close');
     done(null, payload);
   });
 

@@ -3,7 +3,13 @@ import { createLogger } from '@voxie/config';
 import { startLoopbackLiveKit } from '@voxie/testkit';
 import { describe, expect, it } from 'vitest';
 import { startServer } from './server.js';
-import { definition, livekitEnvFor, SUPABASE_SECRET, signUserToken } from './test-app.js';
+import {
+  definition,
+  livekitEnvFor,
+  PROVIDER_KEYS,
+  SUPABASE_SECRET,
+  signUserToken,
+} from './test-app.js';
 import { testEnv } from './test-env.js';
 
 describe('a session through its whole life', () => {
@@ -12,6 +18,7 @@ describe('a session through its whole life', () => {
     const server = await startServer(
       testEnv({
         ...livekitEnvFor(livekit),
+        ...PROVIDER_KEYS,
         SUPABASE_JWT_SECRET: SUPABASE_SECRET,
       }),
       createLogger({ name: 'test', level: 'silent' }),

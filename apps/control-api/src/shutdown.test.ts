@@ -3,7 +3,13 @@ import { createLogger } from '@voxie/config';
 import { startLoopbackLiveKit } from '@voxie/testkit';
 import { describe, expect, it } from 'vitest';
 import { startServer } from './server.js';
-import { definition, livekitEnvFor, SUPABASE_SECRET, signUserToken } from './test-app.js';
+import {
+  definition,
+  livekitEnvFor,
+  PROVIDER_KEYS,
+  SUPABASE_SECRET,
+  signUserToken,
+} from './test-app.js';
 import { testEnv } from './test-env.js';
 
 describe('graceful shutdown', () => {
@@ -12,6 +18,7 @@ describe('graceful shutdown', () => {
     const server = await startServer(
       testEnv({
         ...livekitEnvFor(livekit),
+        ...PROVIDER_KEYS,
         SUPABASE_JWT_SECRET: SUPABASE_SECRET,
       }),
       createLogger({ name: 'test', level: 'silent' }),
@@ -38,12 +45,15 @@ describe('graceful shutdown', () => {
         body: JSON.stringify({ agentId: agent.id }),
       });
       await new Promise((resolve) => setTimeout(resolve, 200));
+      const stopping = Date.now();
       const stopped = server.stop();
 
       const response = await inFlight;
       expect(response.status).toBe(201);
       expect(((await response.json()) as { roomName: string }).roomName).toMatch(/^agent-/);
       await stopped;
+      // Well inside the 10 s grace period: nothing waited for idle keep-alive connections.
+      expect(Date.now() - stopping).toBeLessThan(5_000);
       await expect(fetch(`${server.url}/healthz`)).rejects.toThrow();
     } finally {
       await livekit.close();

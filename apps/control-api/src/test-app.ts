@@ -11,6 +11,12 @@ import { buildApp } from './app.js';
 import { type ControlApiEnv, loadControlApiEnv } from './env.js';
 
 export const ADMIN_KEY = `vx_${'a'.repeat(40)}`;
+/** Keys for the providers `definition()` names, so its agents can be published. */
+export const PROVIDER_KEYS = {
+  OPENAI_API_KEY: 'sk-test-openai-key-not-real',
+  DEEPGRAM_API_KEY: 'test-deepgram-key',
+  CARTESIA_API_KEY: 'test-cartesia-key',
+};
 export const SUPABASE_SECRET = 'test-supabase-jwt-secret-with-32-plus-chars';
 
 export interface TestApp {
@@ -43,9 +49,7 @@ export async function createTestApp(
     LIVEKIT_API_KEY: 'test-key',
     LIVEKIT_API_SECRET: 'test-secret-test-secret-test-secret',
     VOXIE_ADMIN_API_KEY: ADMIN_KEY,
-    OPENAI_API_KEY: 'sk-test-openai-key-not-real',
-    DEEPGRAM_API_KEY: 'test-deepgram-key',
-    CARTESIA_API_KEY: 'test-cartesia-key',
+    ...PROVIDER_KEYS,
     SUPABASE_JWT_SECRET: SUPABASE_SECRET,
     VOXIE_DATA_DIR: mkdtempSync(join(tmpdir(), 'voxie-test-')),
     ...(server ? { DATABASE_URL: server.url } : {}),
