@@ -54,6 +54,11 @@ for (let round = 0; round < ROUNDS; round += 1) {
   baselines.push(measure('baseline'));
   engines.push(measure('engine'));
 }
+console.log(
+  `rounds (turns/s): baseline ${baselines.map((m) => m.turnsPerS.toFixed(0)).join(', ')}; engine ${engines
+    .map((m) => m.turnsPerS.toFixed(0))
+    .join(', ')}`,
+);
 const best = (runs: Measurement[]) => runs.reduce((a, b) => (b.turnsPerS > a.turnsPerS ? b : a));
 const engine = best(engines);
 const baseline = best(baselines);
