@@ -1,4 +1,4 @@
-import type { ProviderKeys, SecretResolver } from '@voxie/agent-core';
+import { type ProviderKeys, providerKeysFromEnv, type SecretResolver } from '@voxie/agent-core';
 import {
   commonEnv,
   databaseEnv,
@@ -71,26 +71,12 @@ export function loadSpawnerEnv(source: EnvSource): SpawnerEnv {
   return loadEnv(spawnerEnv, source);
 }
 
-function isLiveKitCloud(url: string): boolean {
-  return new URL(url).hostname.endsWith('.livekit.cloud');
-}
-
 /** The provider keys this deployment has, for the registry and `checkProviders`. */
 export function providerKeysFrom(
   env: ConsoleEnv &
     Partial<Pick<SpawnerEnv, 'LIVEKIT_URL' | 'LIVEKIT_API_KEY' | 'LIVEKIT_API_SECRET'>>,
 ): ProviderKeys {
-  return {
-    openaiApiKey: env.OPENAI_API_KEY,
-    openaiBaseURL: env.OPENAI_BASE_URL,
-    deepgramApiKey: env.DEEPGRAM_API_KEY,
-    cartesiaApiKey: env.CARTESIA_API_KEY,
-    elevenlabsApiKey: env.ELEVENLABS_API_KEY,
-    // LiveKit Inference exists on LiveKit Cloud only; a self-hosted server's keys do not open it.
-    ...(env.LIVEKIT_URL && isLiveKitCloud(env.LIVEKIT_URL)
-      ? { livekitApiKey: env.LIVEKIT_API_KEY, livekitApiSecret: env.LIVEKIT_API_SECRET }
-      : {}),
-  };
+  return providerKeysFromEnv(env);
 }
 
 /**
