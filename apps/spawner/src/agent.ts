@@ -3,6 +3,7 @@ import { createAgentLoader } from '@voxie/agent-core';
 import { AGENT_ATTRIBUTES, resolveJobTarget } from './job-decision.js';
 import { getProcessRuntime } from './runtime.js';
 import { startAgentSession } from './session-runner.js';
+import { startSimulationSide } from './simulation-side.js';
 
 /**
  * The job entry the LiveKit framework runs in a child process for every accepted job. `prewarm`
@@ -46,19 +47,34 @@ export default defineAgent({
     }
     try {
       await ctx.connect();
-      const running = await startAgentSession({
-        agent: { ...agent, definition: agent.definition },
-        database: runtime.database,
-        registry: runtime.registry,
-        secrets: runtime.secrets,
-        logger: log,
-        mode: 'voice',
-        roomName,
-        kind: resolved.target.room.kind === 'simulation' ? 'simulation' : 'agent',
-        room: ctx.room,
-        vad: ctx.proc.userData.vad as VAD | undefined,
-        deleteRoom: () => runtime.roomService.deleteRoom(roomName),
-      });
+      const role = resolved.target.room.kind === 'simulation' && resolved.target.metadata.role;
+      const running = role
+        ? await startSimulationSide({
+            role,
+            metadata: resolved.target.metadata,
+            agent: { ...agent, definition: agent.definition },
+            room: ctx.room,
+            roomName,
+            database: runtime.database,
+            registry: runtime.registry,
+            secrets: runtime.secrets,
+            logger: log,
+            vad: ctx.proc.userData.vad as VAD | undefined,
+            deleteRoom: () => runtime.roomService.deleteRoom(roomName),
+          })
+        : await startAgentSession({
+            agent: { ...agent, definition: agent.definition },
+            database: runtime.database,
+            registry: runtime.registry,
+            secrets: runtime.secrets,
+            logger: log,
+            mode: 'voice',
+            roomName,
+            kind: resolved.target.room.kind === 'simulation' ? 'simulation' : 'agent',
+            room: ctx.room,
+            vad: ctx.proc.userData.vad as VAD | undefined,
+            deleteRoom: () => runtime.roomService.deleteRoom(roomName),
+          });
       // Flush the recording however the job ends (room closed, worker draining, terminated).
       ctx.addShutdownCallback(() => running.stop('job_shutdown'));
       void running.ended.then((reason) => ctx.shutdown(reason));

@@ -50,6 +50,11 @@ describe('resolveJobTarget', () => {
       agentId,
       room: { kind: 'simulation' },
     });
+    // The caller side runs here too (persona-driven, see simulation-side.ts).
+    expect(target(sim, JSON.stringify({ agentId, role: 'caller' }))).toMatchObject({
+      agentId,
+      metadata: { role: 'caller' },
+    });
     expect(resolveJobTarget({ roomName: sim })).toEqual({
       ok: false,
       reason: `no agent id in dispatch metadata or room metadata for ${sim}`,

@@ -65,9 +65,6 @@ export function resolveJobTarget(job: JobFacts): TargetResolution {
   const dispatch = parseDispatchMetadata(job.dispatchMetadata);
   if (!dispatch.ok) return { ok: false, reason: dispatch.reason };
   const metadata = dispatch.metadata;
-  if (room.kind === 'simulation' && metadata.role === 'caller') {
-    return { ok: false, reason: 'simulated callers are not run by this spawner version' };
-  }
   const fromDispatch = metadata.agentId?.toLowerCase();
   const fromRoomMetadata = agentIdFromRoomMetadata(job.roomMetadata);
   const fromName = room.kind === 'agent' ? room.agentId : undefined;

@@ -28,14 +28,6 @@ describe('rejectionReason', () => {
       { roomName: `agent-${agentId}-x`, dispatchMetadata: '{"agentId": 5}' },
       'invalid_metadata',
     ],
-    [
-      'a simulated caller',
-      {
-        roomName: `sim-${agentId}-1`,
-        dispatchMetadata: JSON.stringify({ role: 'caller', agentId }),
-      },
-      'role_not_served',
-    ],
     ['a simulation room with no agent id', { roomName: `sim-${agentId}-1` }, 'no_agent_id'],
   ] as const)('labels %s', (_label, facts, expected) => {
     expect(rejectionReason(reasonFor(facts))).toBe(expected);
