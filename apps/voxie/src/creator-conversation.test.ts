@@ -128,7 +128,7 @@ describe('Voxie creation conversations (text sessions, scripted LLM)', () => {
     const [missingText] = toolOutputs(greetingTry);
     expect(missingText?.isError).toBe(true);
     expect(missingText?.output).toBe(
-      'That did not work: The greeting text is missing: what exactly should the agent say first?.',
+      'That did not work: The greeting text is missing: what exactly should the agent say first?',
     );
     expect(missingText?.output).not.toMatch(NOT_SPEAKABLE);
     expect(assistantTexts(session).at(-1)).toBe('What exactly should it say first?');

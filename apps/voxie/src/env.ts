@@ -37,6 +37,22 @@ const voiceCatalogJson = z
   })
   .pipe(VoiceCatalog);
 
+/** What the creator needs in the worker and in the console alike. */
+const creatorEnv = () => ({
+  VOXIE_LLM_MODEL: text('gpt-4.1', "Voxie's own LLM (OpenAI or OPENAI_BASE_URL)"),
+  VOXIE_STT_PROVIDER: SttSettings.shape.provider.default('deepgram'),
+  VOXIE_STT_MODEL: text('nova-3', "Voxie's speech-to-text model"),
+  VOXIE_TTS_PROVIDER: TtsSettings.shape.provider.default('openai'),
+  VOXIE_TTS_VOICE: text('nova', "Voxie's own voice"),
+  VOXIE_TTS_MODEL: z.string().min(1).optional().describe("Voxie's TTS model"),
+  AGENT_DEFAULT_LLM_MODEL: text('gpt-4.1-mini', 'LLM new agents get (OpenAI provider)'),
+  AGENT_DEFAULT_STT_PROVIDER: SttSettings.shape.provider.default('deepgram'),
+  AGENT_DEFAULT_STT_MODEL: text('nova-3', 'speech-to-text model new agents get'),
+  VOXIE_VOICE_CATALOG: voiceCatalogJson
+    .optional()
+    .describe('JSON array of voices people may choose; default: OpenAI voices'),
+});
+
 const voxieEnv = (mode: NodeEnv) =>
   z.object({
     ...commonEnv,
@@ -64,21 +80,21 @@ const voxieEnv = (mode: NodeEnv) =>
       60_000,
       'how long a job waits for the creator to join before it ends',
     ),
-    VOXIE_LLM_MODEL: text('gpt-4.1', "Voxie's own LLM (OpenAI or OPENAI_BASE_URL)"),
-    VOXIE_STT_PROVIDER: SttSettings.shape.provider.default('deepgram'),
-    VOXIE_STT_MODEL: text('nova-3', "Voxie's speech-to-text model"),
-    VOXIE_TTS_PROVIDER: TtsSettings.shape.provider.default('openai'),
-    VOXIE_TTS_VOICE: text('nova', "Voxie's own voice"),
-    VOXIE_TTS_MODEL: z.string().min(1).optional().describe("Voxie's TTS model"),
-    AGENT_DEFAULT_LLM_MODEL: text('gpt-4.1-mini', 'LLM new agents get (OpenAI provider)'),
-    AGENT_DEFAULT_STT_PROVIDER: SttSettings.shape.provider.default('deepgram'),
-    AGENT_DEFAULT_STT_MODEL: text('nova-3', 'speech-to-text model new agents get'),
-    VOXIE_VOICE_CATALOG: voiceCatalogJson
-      .optional()
-      .describe('JSON array of voices people may choose; default: OpenAI voices'),
+    ...creatorEnv(),
   });
 
 export type VoxieEnv = z.infer<ReturnType<typeof voxieEnv>>;
+
+/** The console talks to Voxie in the terminal: no LiveKit, no speech. */
+const voxieConsoleEnv = () =>
+  z.object({ ...commonEnv, ...databaseEnv, ...providerEnv, ...creatorEnv() });
+
+export type VoxieConsoleEnv = z.infer<ReturnType<typeof voxieConsoleEnv>>;
+
+/** Parses the console's environment; throws one ConfigError listing every problem. */
+export function loadVoxieConsoleEnv(source: EnvSource): VoxieConsoleEnv {
+  return loadEnv(voxieConsoleEnv, source);
+}
 
 /** Parses Voxie's environment; throws one ConfigError listing every problem. */
 export function loadVoxieEnv(source: EnvSource): VoxieEnv {
@@ -90,7 +106,10 @@ function isLiveKitCloud(url: string): boolean {
 }
 
 /** The provider keys this deployment has (same rules as the spawner's). */
-export function providerKeysFrom(env: VoxieEnv): ProviderKeys {
+export function providerKeysFrom(
+  env: VoxieConsoleEnv &
+    Partial<Pick<VoxieEnv, 'LIVEKIT_URL' | 'LIVEKIT_API_KEY' | 'LIVEKIT_API_SECRET'>>,
+): ProviderKeys {
   return {
     openaiApiKey: env.OPENAI_API_KEY,
     openaiBaseURL: env.OPENAI_BASE_URL,
@@ -98,7 +117,7 @@ export function providerKeysFrom(env: VoxieEnv): ProviderKeys {
     cartesiaApiKey: env.CARTESIA_API_KEY,
     elevenlabsApiKey: env.ELEVENLABS_API_KEY,
     // LiveKit Inference exists on LiveKit Cloud only.
-    ...(isLiveKitCloud(env.LIVEKIT_URL)
+    ...(env.LIVEKIT_URL && isLiveKitCloud(env.LIVEKIT_URL)
       ? { livekitApiKey: env.LIVEKIT_API_KEY, livekitApiSecret: env.LIVEKIT_API_SECRET }
       : {}),
   };
@@ -123,7 +142,7 @@ export function voxieModelsFrom(env: VoxieEnv): VoxieModels {
   };
 }
 
-export function creationDefaultsFrom(env: VoxieEnv): CreationDefaults {
+export function creationDefaultsFrom(env: VoxieConsoleEnv): CreationDefaults {
   return {
     llm: LlmSettings.parse({ provider: 'openai', model: env.AGENT_DEFAULT_LLM_MODEL }),
     stt: SttSettings.parse({
@@ -133,6 +152,6 @@ export function creationDefaultsFrom(env: VoxieEnv): CreationDefaults {
   };
 }
 
-export function voiceCatalogFrom(env: VoxieEnv): VoiceCatalog {
+export function voiceCatalogFrom(env: VoxieConsoleEnv): VoiceCatalog {
   return env.VOXIE_VOICE_CATALOG ?? DEFAULT_VOICE_CATALOG;
 }

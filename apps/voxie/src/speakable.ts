@@ -94,7 +94,9 @@ export function speakIssues(issues: readonly z.core.$ZodIssue[], label: PathLabe
 export function joinProblems(problems: readonly string[]): string {
   if (problems.length === 0) return '';
   const capitalized = problems.map((problem) => problem.charAt(0).toUpperCase() + problem.slice(1));
-  return `${capitalized.join('. ')}.`;
+  return capitalized
+    .map((sentence) => (/[.?!]$/.test(sentence) ? sentence : `${sentence}.`))
+    .join(' ');
 }
 
 /** `snake_case` or `camelCase` key → words (`order_id` → `order id`). */
