@@ -1,6 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { voice } from '@livekit/agents';
-import { buildAgent, createAgentLoader, ProviderRegistry } from '@voxie/agent-core';
+import {
+  AgentDefinition,
+  buildAgent,
+  createAgentLoader,
+  ProviderRegistry,
+} from '@voxie/agent-core';
 import { AgentRepository } from '@voxie/db';
 import { ScriptedLLM } from '@voxie/testkit';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -177,6 +182,60 @@ describe('Voxie builds actions and specialists', () => {
     expect(creator.store.draftId).not.toBe(firstDraft);
     const review = toolOutputs(await session.run({ userInput: 'what do we have?' }).wait());
     expect(review[0]?.output).toContain('It has no name yet.');
+    model.assertScriptConsumed();
+  });
+
+  it('opens one of the owner’s agents by name mid-conversation and publishes a new version of it', async () => {
+    const owner = randomUUID();
+    const agents = new AgentRepository(db.database.db);
+    const desk = await agents.create({
+      ownerId: owner,
+      name: 'Desk',
+      draft: AgentDefinition.parse({
+        schemaVersion: 1,
+        name: 'Desk',
+        instructions: 'You are Desk. Answer questions about opening hours.',
+        greeting: { mode: 'wait' },
+        llm: TEST_DEFAULTS.llm,
+        stt: TEST_DEFAULTS.stt,
+        tts: { provider: 'openai', voice: 'echo', model: 'gpt-4o-mini-tts' },
+      }),
+    });
+    await agents.publish(owner, desk.id);
+    const model = new ScriptedLLM([
+      { text: 'Hi! New agent, or change one of yours?' },
+      {
+        when: { userText: 'change Desk' },
+        toolCalls: [
+          { name: 'list_my_agents' },
+          { name: 'load_agent', args: { name_or_id: 'desk' } },
+        ],
+      },
+      { when: { toolOutput: /Opened Desk/ }, text: 'Desk is open. What should change?' },
+      {
+        when: { userText: 'greet first' },
+        toolCalls: [
+          { name: 'set_greeting', args: { mode: 'say', text: 'Desk here, how can I help?' } },
+          { name: 'publish_agent' },
+        ],
+      },
+      { when: { toolOutput: /version 2/ }, text: 'Version 2 is live.' },
+    ]);
+    const { session, creator } = await start(model, owner);
+    const opened = toolOutputs(await session.run({ userInput: 'change Desk' }).wait());
+    expect(opened.map((output) => output.output)).toEqual([
+      'Your agents: Desk (published, version 1).',
+      expect.stringMatching(/^Opened Desk for changes\. It is called Desk\./),
+    ]);
+    expect(creator.store.agentId).toBe(desk.id);
+    const published = toolOutputs(await session.run({ userInput: 'greet first' }).wait());
+    expect(published.at(-1)?.output).toMatch(/^Published Desk, version 2\./);
+    const versions = await agents.listVersions(owner, desk.id);
+    expect(versions?.map((version) => version.version)).toEqual([2, 1]);
+    expect(versions?.[0]?.definition).toMatchObject({
+      greeting: { mode: 'say', text: 'Desk here, how can I help?' },
+      tts: { voice: 'echo' },
+    });
     model.assertScriptConsumed();
   });
 });
