@@ -225,6 +225,17 @@ export async function runTextSimulation(
   agentSession.on(voice.AgentSessionEventTypes.Close, () => {
     agentClosed = true;
   });
+  // A model that fails (after its retries) leaves the turn without a reply: the run is an error.
+  let failure: string | undefined;
+  const onError = (side: SimulationSide) => (event: voice.ErrorEvent) => {
+    const error = event.error as { error?: unknown; recoverable?: boolean };
+    if (error.recoverable === true || failure) return;
+    const cause =
+      error.error instanceof Error ? error.error.message : String(error.error ?? 'error');
+    failure = `the ${side}'s ${event.source?.constructor.name ?? 'model'} failed: ${cause}`;
+  };
+  agentSession.on(voice.AgentSessionEventTypes.Error, onError('agent'));
+  callerSession.on(voice.AgentSessionEventTypes.Error, onError('caller'));
 
   /** Awaits `work` unless the time limit (or the abort signal) comes first. */
   const bounded = async <T>(work: Promise<T>): Promise<T> => {
@@ -266,6 +277,7 @@ export async function runTextSimulation(
           .waitForPlayout(),
       );
     }
+    if (failure) throw new Error(failure);
     const items = all.slice(from);
     return { text: spokenText(items, side), latencyMs: performance.now() - began, items };
   };
