@@ -74,7 +74,9 @@ describe('runSimulationBatch', () => {
     expect(reports.map((r) => r.runIndex)).toEqual([0, 1, 2, 3, 4, 5, 6]);
     expect(reports.filter((r) => r.status !== 'passed').map((r) => r.runIndex)).toEqual([4]);
     expect(reports[4]).toMatchObject({ status: 'error', passed: false });
-    expect(reports[4]?.error).toMatch(/^the agent's \w+ failed: ScriptedLLM request #0: the script has run out/);
+    expect(reports[4]?.error).toMatch(
+      /^the agent's \w+ failed: ScriptedLLM request #0: the script has run out/,
+    );
     expect(summary).toMatchObject({ runs: 7, passed: 6, errors: 1 });
   });
 });
