@@ -10,8 +10,17 @@ const base = {
 };
 
 describe('loadVoxieEnv', () => {
-  it('fills defaults for Voxie and for new agents', () => {
-    const env = loadVoxieEnv(base);
+  it('fills defaults for Voxie and for new agents: OpenAI alone is enough', () => {
+    const openaiOnly = loadVoxieEnv({ ...base, OPENAI_API_KEY: 'k' });
+    expect(voxieModelsFrom(openaiOnly).stt).toEqual({
+      provider: 'openai',
+      model: 'gpt-4o-transcribe',
+    });
+    expect(creationDefaultsFrom(openaiOnly).stt).toEqual({
+      provider: 'openai',
+      model: 'gpt-4o-transcribe',
+    });
+    const env = loadVoxieEnv({ ...base, DEEPGRAM_API_KEY: 'k' });
     expect(env.PORT).toBe(8082);
     expect(voxieModelsFrom(env)).toEqual({
       llm: { provider: 'openai', model: 'gpt-4.1' },

@@ -40,14 +40,24 @@ const voiceCatalogJson = z
 /** What the creator needs in the worker and in the console alike. */
 const creatorEnv = () => ({
   VOXIE_LLM_MODEL: text('gpt-4.1', "Voxie's own LLM (OpenAI or OPENAI_BASE_URL)"),
-  VOXIE_STT_PROVIDER: SttSettings.shape.provider.default('deepgram'),
-  VOXIE_STT_MODEL: text('nova-3', "Voxie's speech-to-text model"),
+  VOXIE_STT_PROVIDER: SttSettings.shape.provider
+    .optional()
+    .describe(
+      "Voxie's speech-to-text provider (default: deepgram with a Deepgram key, else openai)",
+    ),
+  VOXIE_STT_MODEL: z.string().min(1).optional().describe("Voxie's speech-to-text model"),
   VOXIE_TTS_PROVIDER: TtsSettings.shape.provider.default('openai'),
   VOXIE_TTS_VOICE: text('nova', "Voxie's own voice"),
   VOXIE_TTS_MODEL: z.string().min(1).optional().describe("Voxie's TTS model"),
   AGENT_DEFAULT_LLM_MODEL: text('gpt-4.1-mini', 'LLM new agents get (OpenAI provider)'),
-  AGENT_DEFAULT_STT_PROVIDER: SttSettings.shape.provider.default('deepgram'),
-  AGENT_DEFAULT_STT_MODEL: text('nova-3', 'speech-to-text model new agents get'),
+  AGENT_DEFAULT_STT_PROVIDER: SttSettings.shape.provider
+    .optional()
+    .describe('speech-to-text provider new agents get (default as for Voxie)'),
+  AGENT_DEFAULT_STT_MODEL: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('speech-to-text model new agents get'),
   VOXIE_VOICE_CATALOG: voiceCatalogJson
     .optional()
     .describe('JSON array of voices people may choose; default: OpenAI voices'),
@@ -130,10 +140,29 @@ export interface VoxieModels {
   tts: TtsSettings;
 }
 
+const STT_DEFAULT_MODELS: Record<SttSettings['provider'], string> = {
+  deepgram: 'nova-3',
+  openai: 'gpt-4o-transcribe',
+  livekit: 'deepgram/nova-3',
+};
+
+/**
+ * Speech-to-text settings: the given provider and model, else Deepgram when the deployment has
+ * a Deepgram key and OpenAI otherwise (so one OpenAI key is enough to run everything).
+ */
+function sttSettings(
+  env: VoxieConsoleEnv,
+  provider: SttSettings['provider'] | undefined,
+  model: string | undefined,
+): SttSettings {
+  const chosen = provider ?? (env.DEEPGRAM_API_KEY ? 'deepgram' : 'openai');
+  return SttSettings.parse({ provider: chosen, model: model ?? STT_DEFAULT_MODELS[chosen] });
+}
+
 export function voxieModelsFrom(env: VoxieEnv): VoxieModels {
   return {
     llm: LlmSettings.parse({ provider: 'openai', model: env.VOXIE_LLM_MODEL }),
-    stt: SttSettings.parse({ provider: env.VOXIE_STT_PROVIDER, model: env.VOXIE_STT_MODEL }),
+    stt: sttSettings(env, env.VOXIE_STT_PROVIDER, env.VOXIE_STT_MODEL),
     tts: TtsSettings.parse({
       provider: env.VOXIE_TTS_PROVIDER,
       voice: env.VOXIE_TTS_VOICE,
@@ -145,10 +174,7 @@ export function voxieModelsFrom(env: VoxieEnv): VoxieModels {
 export function creationDefaultsFrom(env: VoxieConsoleEnv): CreationDefaults {
   return {
     llm: LlmSettings.parse({ provider: 'openai', model: env.AGENT_DEFAULT_LLM_MODEL }),
-    stt: SttSettings.parse({
-      provider: env.AGENT_DEFAULT_STT_PROVIDER,
-      model: env.AGENT_DEFAULT_STT_MODEL,
-    }),
+    stt: sttSettings(env, env.AGENT_DEFAULT_STT_PROVIDER, env.AGENT_DEFAULT_STT_MODEL),
   };
 }
 

@@ -10,6 +10,7 @@ describe('createVoxieRuntime', () => {
         LIVEKIT_API_KEY: 'key',
         LIVEKIT_API_SECRET: 'secret',
         OPENAI_API_KEY: 'k',
+        VOXIE_STT_PROVIDER: 'deepgram',
         VOXIE_TTS_PROVIDER: 'cartesia',
         VOXIE_TTS_VOICE: 'some-voice',
       }),
