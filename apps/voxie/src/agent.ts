@@ -1,6 +1,6 @@
 import { defineAgent, type JobContext, type JobProcess, type VAD, voice } from '@livekit/agents';
 import { recordCreationSession } from './creation-recording.js';
-import { waitForCreator } from './creator-participant.js';
+import { waitForCreator, watchCreatorPresence } from './creator-participant.js';
 import { prepareCreator } from './creator-session.js';
 import { decideVoxieJob } from './job-decision.js';
 import { getProcessRuntime } from './runtime.js';
@@ -73,10 +73,23 @@ export default defineAgent({
         await session.close();
         await recorder?.finish({ endReason, usage: session.usage });
       });
+      // A dropped connection does not end the conversation at once: the creator may rejoin the
+      // room within REJOIN_GRACE_MS and carry on (the draft is stored either way).
+      const stopWatching = watchCreatorPresence(
+        ctx.room,
+        creator.participant.identity,
+        runtime.env.REJOIN_GRACE_MS,
+        () => ctx.shutdown('creator left'),
+        log,
+      );
+      ctx.addShutdownCallback(async () => stopWatching());
       await session.start({
         agent: prepared.agent,
         room: ctx.room,
-        inputOptions: { participantIdentity: creator.participant.identity },
+        inputOptions: {
+          participantIdentity: creator.participant.identity,
+          closeOnDisconnect: false,
+        },
       });
       log.info(
         {

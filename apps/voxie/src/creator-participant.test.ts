@@ -2,7 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { ParticipantKind, RoomEvent } from '@livekit/rtc-node';
 import { describe, expect, it } from 'vitest';
-import { type ParticipantLike, waitForCreator } from './creator-participant.js';
+import {
+  type ParticipantLike,
+  waitForCreator,
+  watchCreatorPresence,
+} from './creator-participant.js';
 import { VOXIE_OWNER_ATTRIBUTE } from './job-decision.js';
 import { captureLogger } from './test-helpers.js';
 
@@ -58,5 +62,29 @@ describe('waitForCreator', () => {
     const waiting = waitForCreator(room, owner, 5000, captureLogger('t').logger);
     room.emit(RoomEvent.Disconnected);
     expect(await waiting).toBeUndefined();
+  });
+});
+
+describe('watchCreatorPresence', () => {
+  it('ends the session only when the creator stays away longer than the grace period', async () => {
+    const room = new FakeRoom();
+    const me = person('me', { [VOXIE_OWNER_ATTRIBUTE]: owner });
+    let gone = 0;
+    const log = captureLogger('t');
+    const dispose = watchCreatorPresence(room, 'me', 60, () => gone++, log.logger);
+
+    room.emit(RoomEvent.ParticipantDisconnected, person('someone-else', {}));
+    room.emit(RoomEvent.ParticipantDisconnected, me);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    room.emit(RoomEvent.ParticipantConnected, me); // a network blip: back in time
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    expect(gone).toBe(0);
+    expect(log.text()).toContain('"event":"voxie.creator_rejoined"');
+
+    room.emit(RoomEvent.ParticipantDisconnected, me);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(gone).toBe(1);
+    dispose();
+    expect(room.listenerCount(RoomEvent.ParticipantDisconnected)).toBe(0);
   });
 });

@@ -18,6 +18,8 @@ export interface RoomLike<P extends ParticipantLike> {
     listener: (changed: Record<string, string>, participant: P) => void,
   ): unknown;
   on(event: RoomEvent.Disconnected, listener: () => void): unknown;
+  on(event: RoomEvent.ParticipantDisconnected, listener: (participant: P) => void): unknown;
+  off(event: RoomEvent.ParticipantDisconnected, listener: (participant: P) => void): unknown;
   off(event: RoomEvent.ParticipantConnected, listener: (participant: P) => void): unknown;
   off(
     event: RoomEvent.ParticipantAttributesChanged,
@@ -71,4 +73,44 @@ export function waitForCreator<P extends ParticipantLike>(
     room.on(RoomEvent.ParticipantAttributesChanged, onAttributes);
     room.on(RoomEvent.Disconnected, onDisconnected);
   });
+}
+
+/**
+ * Keeps the creation session alive across a dropped connection: when the creator leaves,
+ * `onGone` runs only if they have not rejoined the room within `graceMs` (the framework re-links
+ * a rejoining participant with the same identity to the session). Returns a disposer.
+ */
+export function watchCreatorPresence<P extends ParticipantLike>(
+  room: RoomLike<P>,
+  identity: string,
+  graceMs: number,
+  onGone: () => void,
+  logger: Logger,
+): () => void {
+  let timer: NodeJS.Timeout | undefined;
+  const onLeft = (participant: P) => {
+    if (participant.identity !== identity || timer) return;
+    logger.info(
+      { event: 'voxie.creator_left', identity, graceMs },
+      'creator left; waiting for them to rejoin',
+    );
+    timer = setTimeout(() => {
+      timer = undefined;
+      logger.info({ event: 'voxie.creator_gone', identity }, 'creator did not rejoin');
+      onGone();
+    }, graceMs);
+  };
+  const onJoined = (participant: P) => {
+    if (participant.identity !== identity || !timer) return;
+    clearTimeout(timer);
+    timer = undefined;
+    logger.info({ event: 'voxie.creator_rejoined', identity }, 'creator rejoined');
+  };
+  room.on(RoomEvent.ParticipantDisconnected, onLeft);
+  room.on(RoomEvent.ParticipantConnected, onJoined);
+  return () => {
+    if (timer) clearTimeout(timer);
+    room.off(RoomEvent.ParticipantDisconnected, onLeft);
+    room.off(RoomEvent.ParticipantConnected, onJoined);
+  };
 }

@@ -86,6 +86,10 @@ const voxieEnv = (mode: NodeEnv) =>
       .max(64)
       .optional()
       .describe('job processes kept warm (default: LiveKit framework default)'),
+    REJOIN_GRACE_MS: milliseconds(
+      60_000,
+      'how long a creation session waits for a creator who dropped out to rejoin the room',
+    ),
     OWNER_WAIT_TIMEOUT_MS: milliseconds(
       60_000,
       'how long a job waits for the creator to join before it ends',
