@@ -4,6 +4,7 @@ import {
   type AgentDefinition,
   buildSimulatedCaller,
   CALLER_END_TOKEN,
+  evaluateStoredRun,
   type LoadedAgent,
   type Persona,
   type ProviderRegistry,
@@ -16,7 +17,7 @@ import {
   waitForSimulationPeer,
 } from '@voxie/agent-core';
 import type { DispatchMetadata, Logger } from '@voxie/config';
-import { type Database, SimulationRepository } from '@voxie/db';
+import { type Database, SessionRepository, SimulationRepository } from '@voxie/db';
 import { startAgentSession } from './session-runner.js';
 
 /**
@@ -46,6 +47,45 @@ export async function loadSimulationRun(
   if (!config.success) return undefined;
   const run = planSimulationRuns(config.data)[runIndex];
   return run && { simulationId, runIndex, persona: run.persona, scenario: run.scenario };
+}
+
+/** How long the caller waits for the agent side to flush its transcript before judging. */
+const AGENT_FLUSH_WAIT_MS = 20_000;
+
+/**
+ * After the call: once the agent side closed its session row (its transcript is flushed),
+ * judge the run from that transcript and store the verdicts (see `evaluateStoredRun`).
+ */
+async function judgeRoomRun(
+  options: SimulationSideOptions,
+  plan: SimulationRunPlan,
+  reason: string,
+): Promise<void> {
+  const ownerId = options.agent.ownerId;
+  const sessions = new SessionRepository(options.database.db);
+  const deadline = Date.now() + AGENT_FLUSH_WAIT_MS;
+  for (;;) {
+    const session = await sessions.findByRoomName(options.roomName);
+    if (!session || session.status === 'ended' || session.status === 'failed') break;
+    if (Date.now() > deadline) break;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  const config = SimulationConfig.parse(
+    (await new SimulationRepository(options.database.db).get(ownerId, plan.simulationId))?.config,
+  );
+  const report = await evaluateStoredRun({
+    database: options.database,
+    ownerId,
+    simulationId: plan.simulationId,
+    runIndex: plan.runIndex,
+    judge: options.registry.createLlm(config.judgeLlm ?? options.agent.definition.llm),
+    endReason: reason === 'simulation_time_limit' ? 'time_limit' : 'end_condition',
+    definition: options.agent.definition,
+  });
+  options.logger.info(
+    { event: 'simulation.judged', runIndex: plan.runIndex, status: report?.status },
+    'simulation run judged',
+  );
 }
 
 export interface SimulationSideOptions {
@@ -134,11 +174,14 @@ export async function startSimulationSide(
     () => session.shutdown({ drain: false, reason: 'simulation_time_limit' }),
     plan.scenario.timeLimitSeconds * 1000,
   );
-  void ended.then(async () => {
+  void ended.then(async (reason) => {
     clearTimeout(limit);
     await options.deleteRoom?.().catch((error: unknown) => {
       logger.warn({ err: error }, 'could not delete the simulation room');
     });
+    await judgeRoomRun(options, plan, reason).catch((error: unknown) =>
+      logger.error({ err: error }, 'could not judge the simulation run'),
+    );
   });
   await session.start({ agent: caller.agent, room: options.room, inputOptions });
   if (plan.scenario.opening && options.agent.definition.greeting.mode === 'wait') {

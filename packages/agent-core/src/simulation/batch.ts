@@ -209,7 +209,7 @@ export function summarizeRuns(reports: readonly SimulationRunReport[]): Simulati
     endReasons[reason] = (endReasons[reason] ?? 0) + 1;
   }
   const withMetrics = reports.flatMap((r) => (r.metrics ? [r.metrics] : []));
-  const latencies = withMetrics.flatMap((m) => m.turnTimings.map((t) => t.agentLatencyMs));
+  const latencies = withMetrics.flatMap((m) => (m.turnTimings ?? []).map((t) => t.agentLatencyMs));
   const passed = reports.filter((r) => r.status === 'passed').length;
   const errors = reports.filter((r) => r.status === 'error').length;
   return {

@@ -70,6 +70,8 @@ export {
 } from './schemas.js';
 export {
   createDatabaseSimulationStore,
+  type EvaluateStoredRunOptions,
+  evaluateStoredRun,
   exportSimulationJsonl,
   type RunStoredSimulationOptions,
   runStoredSimulation,

@@ -1,6 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { initializeLogger } from '@livekit/agents';
-import { type Database, SimulationRepository, TranscriptRepository } from '@voxie/db';
+import {
+  type Database,
+  SessionRepository,
+  SimulationRepository,
+  TranscriptRepository,
+} from '@voxie/db';
 import { ScriptedLLM } from '@voxie/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AgentDefinition } from '../agent-definition.js';
@@ -9,7 +14,11 @@ import { openTestDatabase } from '../test-database.js';
 import type { SimulationRunReport } from './batch.js';
 import { ChatMessagesRecord } from './jsonl.js';
 import type { SimulationConfigInput } from './schemas.js';
-import { exportSimulationJsonl, runStoredSimulation } from './stored-simulation.js';
+import {
+  evaluateStoredRun,
+  exportSimulationJsonl,
+  runStoredSimulation,
+} from './stored-simulation.js';
 
 const definition = AgentDefinition.parse({
   schemaVersion: 1,
@@ -192,5 +201,88 @@ describe('stored simulations', () => {
     expect(
       ChatMessagesRecord.safeParse({ messages: [{ role: 'robot', content: 'x' }] }).success,
     ).toBe(false);
+  });
+
+  it('room mode: judges each run from the transcript its agent side stored, then closes the simulation', async () => {
+    const simulations = new SimulationRepository(db.database.db);
+    const simulation = await simulations.create({
+      ownerId: owner,
+      mode: 'room',
+      config: {
+        scenarios: [
+          {
+            name: 'voice-refund',
+            callerWants: 'A refund.',
+            successCriteria: [{ id: 'refunds', description: 'The agent refunds.' }],
+            checks: [{ type: 'tool_called', tool: 'lookup_account' }],
+          },
+        ],
+        personas: ['calm-customer'],
+        runs: 2,
+      },
+    });
+    await simulations.planRuns(simulation.id, owner, [
+      { runIndex: 0, scenario: 'voice-refund', persona: 'calm-customer' },
+      { runIndex: 1, scenario: 'voice-refund', persona: 'calm-customer' },
+    ]);
+    const sessions = new SessionRepository(db.database.db);
+    const transcripts = new TranscriptRepository(db.database.db);
+    for (const runIndex of [0, 1]) {
+      const session = await sessions.create({
+        ownerId: owner,
+        kind: 'simulation',
+        roomName: `sim-${simulation.id}-${runIndex}`,
+      });
+      await simulations.startRun(simulation.id, runIndex, session.id);
+      // What the agent side's recorder stores in a room: the caller's speech as user messages.
+      await transcripts.append(session.id, [
+        { type: 'message', role: 'user', content: { text: 'I was charged twice.' } },
+        ...(runIndex === 0
+          ? [
+              {
+                type: 'function_call' as const,
+                content: { name: 'lookup_account', arguments: '{}', callId: 'c1' },
+              },
+              {
+                type: 'function_call_output' as const,
+                content: { name: 'lookup_account', output: '{}', callId: 'c1' },
+              },
+            ]
+          : []),
+        { type: 'message', role: 'assistant', content: { text: 'Refunded.' } },
+        { type: 'message', role: 'user', content: { text: 'Thanks, bye [END]' } },
+      ]);
+    }
+    const judge = () =>
+      new ScriptedLLM([
+        { text: '{"verdict":"pass","reason":"refunded"}', times: Number.POSITIVE_INFINITY },
+      ]);
+    const first = await evaluateStoredRun({
+      database: db.database,
+      ownerId: owner,
+      simulationId: simulation.id,
+      runIndex: 0,
+      judge: judge(),
+      endReason: 'end_condition',
+    });
+    expect(first).toMatchObject({ status: 'passed', metrics: { turns: 2 } });
+    expect((await simulations.get(owner, simulation.id))?.status).toBe('queued');
+
+    const second = await evaluateStoredRun({
+      database: db.database,
+      ownerId: owner,
+      simulationId: simulation.id,
+      runIndex: 1,
+      judge: judge(),
+      endReason: 'end_condition',
+    });
+    expect(second?.status).toBe('failed');
+    expect(second?.verdicts.map((v) => [v.id, v.passed])).toEqual([
+      ['refunds', true],
+      ['tool_called:lookup_account', false],
+    ]);
+    const done = await simulations.get(owner, simulation.id);
+    expect(done?.status).toBe('completed');
+    expect(done?.summary).toMatchObject({ runs: 2, passed: 1, failed: 1, passRate: 0.5 });
   });
 });

@@ -1,3 +1,4 @@
+import type { llm } from '@livekit/agents';
 import { formatSimulationRoomName } from '@voxie/config';
 import {
   type Database,
@@ -19,9 +20,16 @@ import {
   type SimulationRunReport,
   type SimulationStore,
   type SimulationSummary,
+  summarizeRuns,
 } from './batch.js';
+import { evaluateRun } from './evaluation.js';
 import { type ChatMessagesRecord, toChatMessages, toJsonlLine } from './jsonl.js';
 import { SimulationConfig } from './schemas.js';
+import type {
+  SimulationEndReason,
+  SimulationItem,
+  TextSimulationResult,
+} from './text-simulation.js';
 
 /** What a stored simulation is about (the row's ids). */
 export interface StoredSimulationRef {
@@ -169,4 +177,102 @@ export async function exportSimulationJsonl(
     lines.push(toJsonlLine(record));
   }
   return lines.length > 0 ? `${lines.join('\n')}\n` : '';
+}
+
+export interface EvaluateStoredRunOptions {
+  database: Pick<Database, 'db'>;
+  ownerId: string;
+  simulationId: string;
+  runIndex: number;
+  /** The judge; without one, judged criteria fail as unjudged. */
+  judge?: llm.LLM;
+  endReason: SimulationEndReason;
+  definition?: AgentDefinition;
+}
+
+/**
+ * Room mode: judges a run from the transcript its agent side stored (the caller's words are the
+ * user messages, as the agent heard them), stores the verdicts, and closes the simulation with
+ * a summary once every run is finished. Returns the run's report, or undefined when the run or
+ * its transcript does not exist.
+ */
+export async function evaluateStoredRun(
+  options: EvaluateStoredRunOptions,
+): Promise<SimulationRunReport | undefined> {
+  const repository = new SimulationRepository(options.database.db);
+  const simulation = await repository.get(options.ownerId, options.simulationId);
+  const run = await repository.getRun(options.simulationId, options.runIndex);
+  if (!simulation || !run?.sessionId) return undefined;
+  const planned = planSimulationRuns(SimulationConfig.parse(simulation.config))[run.runIndex];
+  if (!planned) return undefined;
+  const stored = await new TranscriptRepository(options.database.db).list(
+    options.ownerId,
+    run.sessionId,
+  );
+  const first = stored[0]?.createdAt.getTime() ?? 0;
+  let turn = 0;
+  const agent: SimulationItem[] = stored.map((item) => {
+    if (item.type === 'message' && item.role === 'user') turn += 1;
+    return {
+      side: 'agent',
+      turn,
+      type: item.type,
+      role: item.role === 'user' || item.role === 'assistant' ? item.role : undefined,
+      content: (item.content ?? {}) as Record<string, unknown>,
+      atMs: item.createdAt.getTime() - first,
+    };
+  });
+  const caller: SimulationItem[] = agent
+    .filter((item) => item.type === 'message')
+    .map((item) => ({
+      ...item,
+      side: 'caller',
+      role: item.role === 'user' ? 'assistant' : 'user',
+    }));
+  const result: TextSimulationResult = {
+    endReason: options.endReason,
+    turns: turn,
+    durationMs: (stored.at(-1)?.createdAt.getTime() ?? first) - first,
+    transcripts: { agent, caller },
+    turnTimings: [],
+    agentInstructions: options.definition ? systemPromptOf(options.definition) : '',
+  };
+  const evaluation = await evaluateRun(planned.scenario, result, options.judge);
+  const report: SimulationRunReport = {
+    runIndex: run.runIndex,
+    scenario: run.scenario,
+    persona: run.persona,
+    status: evaluation.passed ? 'passed' : 'failed',
+    passed: evaluation.passed,
+    verdicts: evaluation.verdicts,
+    metrics: {
+      turns: result.turns,
+      durationMs: result.durationMs,
+      endReason: result.endReason,
+      turnTimings: [],
+    },
+    sessionId: run.sessionId,
+  };
+  await repository.finishRun(options.simulationId, run.runIndex, {
+    status: report.status,
+    passed: report.passed,
+    verdicts: report.verdicts,
+    metrics: report.metrics,
+  });
+  const runs = await repository.listRuns(options.ownerId, options.simulationId);
+  if (runs.every((r) => r.finishedAt !== null)) {
+    const summary = summarizeRuns(
+      runs.map((r) => ({
+        runIndex: r.runIndex,
+        scenario: r.scenario,
+        persona: r.persona,
+        status: r.status === 'passed' ? 'passed' : r.status === 'failed' ? 'failed' : 'error',
+        passed: r.passed,
+        verdicts: (r.verdicts ?? []) as SimulationRunReport['verdicts'],
+        metrics: (r.metrics ?? undefined) as SimulationRunReport['metrics'],
+      })),
+    );
+    await repository.finish(options.simulationId, { status: 'completed', summary });
+  }
+  return report;
 }
