@@ -13,6 +13,8 @@ const reports = ['apps', 'packages'].flatMap((group) =>
       dir: join(root, group, entry.name, '.test-results'),
     })),
 );
+// Deployment files and their tests (a package of its own at the root).
+reports.push({ name: 'deploy', dir: join(root, 'deploy', '.test-results') });
 for (const { dir } of reports) rmSync(dir, { recursive: true, force: true });
 
 const run = spawnSync(
