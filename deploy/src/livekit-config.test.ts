@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger } from '@voxie/config';
 import { buildApp, loadControlApiEnv } from '@voxie/control-api';
@@ -53,14 +55,44 @@ describe('deploy/livekit', () => {
 
   it('signs webhooks with the key the apps verify them with', () => {
     expect(render('APIabc123').webhook.api_key).toBe('APIabc123');
-    expect(entrypoint).toContain(`s/\\\${LIVEKIT_API_KEY}/\${LIVEKIT_API_KEY}/g`);
-    expect(entrypoint).toContain('exec /livekit-server --config /tmp/livekit.yaml');
     const livekit = compose.services.livekit;
     expect(livekit?.entrypoint).toEqual(['/bin/sh', '/etc/livekit/entrypoint.sh']);
     expect(livekit?.volumes).toContain('./deploy/livekit:/etc/livekit:ro');
     expect(serviceEnv(livekit ?? {}).LIVEKIT_API_KEY).toBe(
       serviceEnv(compose.services['control-api'] ?? {}).LIVEKIT_API_KEY,
     );
+  });
+
+  it('entrypoint.sh renders the key into the config and execs livekit-server with it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'voxie-livekit-'));
+    const fakeServer = join(dir, 'livekit-server');
+    writeFileSync(fakeServer, '#!/bin/sh\necho "args: $*"\ncat "$2"\n', { mode: 0o755 });
+    const run = (apiKey: string) =>
+      spawnSync('sh', [join(DEPLOY_DIR, 'livekit/entrypoint.sh'), '--bind', '0.0.0.0'], {
+        encoding: 'utf8',
+        env: {
+          PATH: process.env.PATH,
+          LIVEKIT_API_KEY: apiKey,
+          LIVEKIT_KEYS: `${apiKey}: s3cret`,
+          LIVEKIT_CONFIG_TEMPLATE: join(DEPLOY_DIR, 'livekit/livekit.yaml'),
+          LIVEKIT_CONFIG_RENDERED: join(dir, 'livekit.yaml'),
+          LIVEKIT_SERVER_BIN: fakeServer,
+        },
+      });
+    const ok = run('APIxyz_9');
+    expect(ok.status).toBe(0);
+    const [args, ...config] = ok.stdout.split('\n');
+    expect(args).toBe(`args: --config ${join(dir, 'livekit.yaml')} --bind 0.0.0.0`);
+    expect((parse(config.join('\n')) as ReturnType<typeof render>).webhook).toEqual(
+      render('APIxyz_9').webhook,
+    );
+    // The compose service uses the defaults: the mounted template and the real binary.
+    expect(entrypoint).toContain('/etc/livekit/livekit.yaml');
+    expect(entrypoint).toContain('/livekit-server');
+
+    const bad = run('key/with;shell');
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toContain('LIVEKIT_API_KEY may only contain');
   });
 
   it('listens where the apps connect', () => {
