@@ -31,9 +31,9 @@ export const JobReport = z.discriminatedUnion('type', [
 ]);
 export type JobReport = z.infer<typeof JobReport>;
 
-/** Where the worker with this pid listens for its job processes' reports. */
-export function jobReportSocketPath(workerPid: number): string {
-  return join(tmpdir(), `voxie-worker-${workerPid}.sock`);
+/** Where the worker (agent name `worker`, process `workerPid`) listens for its jobs' reports. */
+export function jobReportSocketPath(workerPid: number, worker: string): string {
+  return join(tmpdir(), `voxie-worker-${workerPid}-${worker.replace(/[^A-Za-z0-9_-]/g, '_')}.sock`);
 }
 
 export interface JobReportListener {
@@ -48,7 +48,7 @@ export interface JobReportListener {
  */
 export async function listenForJobReports(
   metrics: WorkerMetrics,
-  path = jobReportSocketPath(process.pid),
+  path = jobReportSocketPath(process.pid, metrics.worker),
 ): Promise<JobReportListener> {
   // A socket file left by a crashed worker with the same pid would make listen() fail.
   if (existsSync(path)) unlinkSync(path);
@@ -138,7 +138,9 @@ export interface JobReporter {
 }
 
 export interface JobReporterOptions {
-  /** Default: the socket of this process's parent (the worker). */
+  /** The worker's agent name (`spawner`, `voxie`); finds its socket in the parent process. */
+  worker?: string;
+  /** Default: the socket of this process's parent (the worker) for `worker`. */
   socketPath?: string;
   /** How often the job's resident memory is sampled (default 5 s). */
   memoryIntervalMs?: number;
@@ -149,7 +151,9 @@ export interface JobReporterOptions {
  * console, a test running a session in-process) reports are silently dropped.
  */
 export function connectJobReporter(jobId: string, options: JobReporterOptions = {}): JobReporter {
-  const socket = createConnection(options.socketPath ?? jobReportSocketPath(process.ppid));
+  const socket = createConnection(
+    options.socketPath ?? jobReportSocketPath(process.ppid, options.worker ?? 'worker'),
+  );
   let usable = true;
   socket.on('error', () => {
     usable = false;

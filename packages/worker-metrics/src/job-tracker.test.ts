@@ -18,7 +18,7 @@ function recordingReporter() {
 describe('JobTracker', () => {
   it('reports the session end before closing, even when close is called first', async () => {
     const { calls, reporter } = recordingReporter();
-    const tracker = new JobTracker('j', reporter);
+    const tracker = new JobTracker('j', { reporter });
     let end: (reason: string) => void = () => {};
     tracker.session(new Promise<string>((resolve) => (end = resolve)));
     const closed = tracker.close();
@@ -29,19 +29,19 @@ describe('JobTracker', () => {
 
   it('counts an error close or a rejected session as failed, and job failures as errors', async () => {
     const error = recordingReporter();
-    const failing = new JobTracker('a', error.reporter);
+    const failing = new JobTracker('a', { reporter: error.reporter });
     failing.session(Promise.resolve('error'));
     await failing.close();
     expect(error.calls).toEqual(['started', 'ended:failed', 'closed']);
 
     const rejected = recordingReporter();
-    const broken = new JobTracker('b', rejected.reporter);
+    const broken = new JobTracker('b', { reporter: rejected.reporter });
     broken.session(Promise.reject(new Error('boom')));
     await broken.close();
     expect(rejected.calls).toEqual(['started', 'ended:failed', 'closed']);
 
     const failed = recordingReporter();
-    const job = new JobTracker('c', failed.reporter);
+    const job = new JobTracker('c', { reporter: failed.reporter });
     job.failed();
     await job.close();
     expect(failed.calls).toEqual(['error:job_failed', 'closed']);
@@ -49,7 +49,7 @@ describe('JobTracker', () => {
 
   it('does not wait forever for a session that never ends', async () => {
     const { calls, reporter } = recordingReporter();
-    const tracker = new JobTracker('j', reporter);
+    const tracker = new JobTracker('j', { reporter });
     tracker.session(new Promise<string>(() => {}));
     await tracker.close(30);
     expect(calls).toEqual(['started', 'closed']);

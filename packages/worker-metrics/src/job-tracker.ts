@@ -5,7 +5,7 @@ import { connectJobReporter, type JobReporter } from './job-reports.js';
  * starts, hand it the session once it runs, and close it from a shutdown callback.
  *
  * ```ts
- * const tracker = new JobTracker(ctx.job.id);
+ * const tracker = new JobTracker(ctx.job.id, { worker: 'spawner' });
  * ctx.addShutdownCallback(() => tracker.close());
  * const running = await startAgentSession(...);
  * tracker.session(running.ended);
@@ -15,8 +15,9 @@ export class JobTracker {
   readonly #reporter: JobReporter;
   #ended: Promise<void> | undefined;
 
-  constructor(jobId: string, reporter: JobReporter = connectJobReporter(jobId)) {
-    this.#reporter = reporter;
+  /** `worker` is the worker's agent name; `reporter` replaces the socket (tests). */
+  constructor(jobId: string, options: { worker?: string; reporter?: JobReporter } = {}) {
+    this.#reporter = options.reporter ?? connectJobReporter(jobId, { worker: options.worker });
   }
 
   /** The job could not run (no target, agent gone, session failed to start...). */

@@ -26,7 +26,9 @@ describe('startWorkerMetrics', () => {
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/metrics`;
     try {
       running.metrics.jobDecided('accepted', 'accepted');
-      const tracker = new JobTracker('job-1', connectJobReporter('job-1', { socketPath }));
+      const tracker = new JobTracker('job-1', {
+        reporter: connectJobReporter('job-1', { socketPath }),
+      });
       tracker.session(new Promise((resolve) => setTimeout(() => resolve('user_initiated'), 50)));
       await tracker.close();
 

@@ -2,7 +2,7 @@
 import { connectJobReporter } from './job-reports.js';
 
 const [jobId = 'job', mode = 'ok'] = process.argv.slice(2);
-const reporter = connectJobReporter(jobId, { memoryIntervalMs: 20 });
+const reporter = connectJobReporter(jobId, { worker: 'spawner', memoryIntervalMs: 20 });
 reporter.sessionStarted();
 // Hold some memory so the peak is visibly above the baseline.
 const ballast = Buffer.alloc(32 * 1024 * 1024, 1);

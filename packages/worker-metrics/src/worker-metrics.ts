@@ -46,6 +46,8 @@ const MEMORY_BUCKETS = [64, 128, 192, 256, 384, 512, 768, 1024, 1536, 2048, 4096
  */
 export class WorkerMetrics {
   readonly registry = new Registry();
+  /** The worker's agent name, also the `worker` label of every series. */
+  readonly worker: string;
   readonly #sessions = new Map<string, number>();
   readonly #observers: MetricsObserver[] = [];
 
@@ -58,6 +60,7 @@ export class WorkerMetrics {
   readonly jobPeakRss: Histogram;
 
   constructor(options: WorkerMetricsOptions) {
+    this.worker = options.worker;
     this.registry.setDefaultLabels({ worker: options.worker });
     const registers = [this.registry];
     const sessions = this.#sessions;
