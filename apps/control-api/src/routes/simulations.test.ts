@@ -153,6 +153,9 @@ describe('simulations API', () => {
       ]);
     }
 
+    const listed = await t.app.inject({ method: 'GET', url: '/v1/simulations', headers });
+    expect(listed.json().items.map((s: { id: string }) => s.id)).toContain(body.id);
+
     const stranger = await t.keyFor(randomUUID(), ['agents:read']);
     const hidden = await t.app.inject({
       method: 'GET',
@@ -160,6 +163,12 @@ describe('simulations API', () => {
       headers: stranger,
     });
     expect(hidden.statusCode).toBe(404);
+    const strangersList = await t.app.inject({
+      method: 'GET',
+      url: '/v1/simulations',
+      headers: stranger,
+    });
+    expect(strangersList.json().items).toEqual([]);
   });
 
   it('rejects unknown library names, unknown agents and missing scopes', async () => {

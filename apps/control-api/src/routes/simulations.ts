@@ -347,6 +347,31 @@ export async function simulationRoutes(
   );
 
   app.get(
+    '',
+    {
+      config: { scope: 'agents:read' },
+      schema: {
+        summary: "The caller's simulations, newest first (without runs)",
+        tags: ['simulations'],
+        querystring: z.object({ limit: z.coerce.number().int().min(1).max(100).default(20) }),
+        response: {
+          200: z.object({ items: z.array(SimulationBody.omit({ runs: true })) }),
+          ...errors,
+        },
+      },
+    },
+    async (request) => {
+      const rows = await simulations.list(callerOf(request).ownerId, request.query.limit);
+      return {
+        items: rows.map((row) => {
+          const { runs: _runs, ...body } = toSimulationBody(row, []);
+          return body;
+        }),
+      };
+    },
+  );
+
+  app.get(
     '/:id',
     {
       config: { scope: 'agents:read' },
