@@ -132,7 +132,11 @@ export async function runStoredSimulation(
       onRunFinished: options.onRunFinished,
       signal: options.signal,
     });
-    await repository.finish(simulation.id, { status: 'completed', summary: result.summary });
+    await repository.finish(simulation.id, {
+      // Stopped from outside (e.g. the API shutting down): runs cut short end as time_limit.
+      status: options.signal?.aborted ? 'cancelled' : 'completed',
+      summary: result.summary,
+    });
     return result;
   } catch (error) {
     await repository.finish(simulation.id, {
