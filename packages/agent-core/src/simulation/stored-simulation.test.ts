@@ -285,4 +285,32 @@ describe('stored simulations', () => {
     expect(done?.status).toBe('completed');
     expect(done?.summary).toMatchObject({ runs: 2, passed: 1, failed: 1, passRate: 0.5 });
   });
+
+  it('a simulation stopped from outside ends as cancelled, its runs cut at the time limit', async () => {
+    const simulations = new SimulationRepository(db.database.db);
+    const simulation = await simulations.create({
+      ownerId: owner,
+      mode: 'text',
+      config: {
+        scenarios: [{ ...scenario, checks: [], successCriteria: [] }],
+        personas: ['calm-customer'],
+        runs: 2,
+      },
+    });
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 150);
+    const { reports } = await runStoredSimulation({
+      database: db.database,
+      simulation,
+      definition,
+      registry: new ProviderRegistry({}),
+      signal: controller.signal,
+      models: () => ({
+        caller: new ScriptedLLM([{ text: 'Hello?', times: Number.POSITIVE_INFINITY }]),
+        agent: new ScriptedLLM([{ text: 'Thinking...', delayMs: 10_000 }]),
+      }),
+    });
+    expect(reports.map((r) => r.metrics?.endReason)).toEqual(['time_limit', 'time_limit']);
+    expect((await simulations.get(owner, simulation.id))?.status).toBe('cancelled');
+  });
 });
