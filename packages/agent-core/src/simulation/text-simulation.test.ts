@@ -3,6 +3,7 @@ import { ScriptedLLM } from '@voxie/testkit';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { AgentDefinition, type AgentDefinitionInput } from '../agent-definition.js';
 import { ProviderRegistry } from '../providers/provider-registry.js';
+import { startToolServer } from '../test-tool-server.js';
 import { Persona, Scenario, type ScenarioInput } from './schemas.js';
 import { runTextSimulation, type SimulationItem } from './text-simulation.js';
 
@@ -239,6 +240,60 @@ describe('runTextSimulation', () => {
       ['unknown invoice', true],
     ]);
     agent.assertScriptConsumed();
+  });
+
+  it('runs tools without a fixture live, next to fixture tools', async () => {
+    const server = await startToolServer({
+      '/orders/': (request) => ({
+        json: { order: request.path.split('/').at(-1), status: 'shipped' },
+      }),
+    });
+    try {
+      const definition: AgentDefinitionInput = {
+        ...base,
+        tools: [
+          {
+            type: 'http',
+            name: 'order_status',
+            description: 'Order status.',
+            method: 'GET',
+            url: `${server.url}/orders/{orderId}`,
+            parameters: { type: 'object', properties: { orderId: { type: 'string' } } },
+          },
+          {
+            type: 'http',
+            name: 'refund',
+            description: 'Refund.',
+            url: `${server.url}/refunds`,
+          },
+        ],
+      };
+      const agent = new ScriptedLLM([
+        {
+          toolCalls: [
+            { name: 'order_status', args: { orderId: 'A7' } },
+            { name: 'refund', args: {} },
+          ],
+        },
+        { text: 'Shipped, and refunded.' },
+      ]);
+      const result = await run(
+        definition,
+        { fixtures: [{ tool: 'refund', output: 'refund queued' }] },
+        new ScriptedLLM([{ text: 'Bye [END]' }]),
+        agent,
+      );
+      expect([result.endReason, result.endDetail]).toEqual(['end_condition', 'caller_says:[END]']);
+      // Only the live tool reached the service.
+      expect(server.received.map((r) => r.path)).toEqual(['/orders/A7']);
+      const outputs = result.transcripts.agent.filter((i) => i.type === 'function_call_output');
+      expect(outputs.map((o) => [o.content.name, o.content.output])).toEqual([
+        ['order_status', JSON.stringify({ order: 'A7', status: 'shipped' })],
+        ['refund', 'refund queued'],
+      ]);
+    } finally {
+      await server.close();
+    }
   });
 
   it('shows a workflow handoff in the middle of the conversation', async () => {
