@@ -137,6 +137,7 @@ describe('stored simulations', () => {
       new Set(['calm-customer', 'angry-customer']),
     );
     const transcripts = new TranscriptRepository(db.database.db);
+    const sessionRows = new SessionRepository(db.database.db);
     for (const run of runs) {
       expect(run.status).toBe('passed');
       expect(run.sessionId).toBeTruthy();
@@ -160,6 +161,13 @@ describe('stored simulations', () => {
           .map((i) => (i.content as { arguments: string }).arguments),
       ).toEqual([JSON.stringify({ run: run.runIndex })]);
       expect(run.metrics).toMatchObject({ turns: 2, endReason: 'end_condition' });
+      const session = await sessionRows.get(owner, run.sessionId ?? '');
+      expect(session).toMatchObject({
+        kind: 'simulation',
+        status: 'ended',
+        endReason: 'simulation_end_condition',
+      });
+      expect(session?.startedAt).toBeInstanceOf(Date);
     }
 
     const jsonl = await exportSimulationJsonl(db.database, owner, simulation.id, definition);

@@ -2,7 +2,7 @@ import type { llm } from '@livekit/agents';
 import { formatSimulationRoomName } from '@voxie/config';
 import {
   type Database,
-  SessionRepository,
+  SessionRecordingRepository,
   type Simulation,
   SimulationRepository,
   TranscriptRepository,
@@ -48,21 +48,20 @@ export function createDatabaseSimulationStore(
   database: Pick<Database, 'db'>,
   simulation: StoredSimulationRef,
 ): SimulationStore {
-  const sessions = new SessionRepository(database.db);
+  const recording = new SessionRecordingRepository(database.db);
   const simulations = new SimulationRepository(database.db);
   const sink = createDatabaseSink(database);
   return {
     async startRun(run) {
       const roomName = formatSimulationRoomName(simulation.id, run.runIndex);
-      const session =
-        (await sessions.findByRoomName(roomName)) ??
-        (await sessions.create({
-          ownerId: simulation.ownerId,
-          kind: 'simulation',
-          roomName,
-          agentId: simulation.agentId ?? undefined,
-          agentVersionId: simulation.agentVersionId ?? undefined,
-        }));
+      // Upsert by room name: a retried run records into the same session.
+      const session = await recording.start({
+        ownerId: simulation.ownerId,
+        kind: 'simulation',
+        roomName,
+        agentId: simulation.agentId ?? undefined,
+        agentVersionId: simulation.agentVersionId ?? undefined,
+      });
       await simulations.startRun(simulation.id, run.runIndex, session.id);
       return { sessionId: session.id, sink };
     },
