@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { APPS, appNamed, parseAppEnv, unreadKeys } from './apps.js';
+import { APPS, appNamed, JOB_PROCESS_SHUTDOWN_MS, parseAppEnv, unreadKeys } from './apps.js';
 import {
   documentedNames,
   interpolate,
@@ -90,12 +90,12 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  it('gives workers a stop grace period longer than their drain timeout', () => {
+  it('gives workers a stop grace period longer than their drain (and job shutdown) timeout', () => {
     for (const name of ['spawner', 'voxie']) {
       const service = compose.services[name];
       const drainMs = Number(serviceEnv(service ?? {}).DRAIN_TIMEOUT_MS);
       const graceSeconds = Number.parseInt(service?.stop_grace_period ?? '0', 10);
-      expect(graceSeconds * 1000).toBeGreaterThan(drainMs);
+      expect(graceSeconds * 1000).toBeGreaterThan(drainMs + JOB_PROCESS_SHUTDOWN_MS);
     }
     const api = compose.services['control-api'];
     const apiGrace = Number.parseInt(api?.stop_grace_period ?? '0', 10);

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { APPS, appNamed, parseAppEnv, unreadKeys } from './apps.js';
+import { APPS, appNamed, JOB_PROCESS_SHUTDOWN_MS, parseAppEnv, unreadKeys } from './apps.js';
 import { DEPLOY_DIR, type EnvMap, type K8sObject, loadK8sObjects } from './deployment-files.js';
 import { deploymentContainer, k8sProbes } from './probes.js';
 
@@ -146,7 +146,9 @@ describe('deploy/k8s', () => {
       expect(pod.securityContext).toMatchObject({ runAsNonRoot: true });
       const grace = Number(pod.terminationGracePeriodSeconds) * 1000;
       const env = containerEnv(deployment);
-      const drain = Number(env.DRAIN_TIMEOUT_MS ?? env.SHUTDOWN_GRACE_MS);
+      const drain = env.DRAIN_TIMEOUT_MS
+        ? Number(env.DRAIN_TIMEOUT_MS) + JOB_PROCESS_SHUTDOWN_MS
+        : Number(env.SHUTDOWN_GRACE_MS);
       expect(drain).toBeGreaterThan(0);
       expect(grace, name).toBeGreaterThan(drain);
     }

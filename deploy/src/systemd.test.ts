@@ -1,7 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { APPS, parseAppEnv, unreadKeys } from './apps.js';
+import { APPS, JOB_PROCESS_SHUTDOWN_MS, parseAppEnv, unreadKeys } from './apps.js';
 import {
   DEPLOY_DIR,
   readEnvFile,
@@ -39,7 +39,10 @@ describe('deploy/systemd', () => {
       expect(service.EnvironmentFile).toEqual(['/etc/voxie/shared.env', `-/etc/voxie/${app}.env`]);
       const env = systemdEnvironment(unit);
       const stopMs = Number.parseInt(service.TimeoutStopSec?.[0] ?? '0', 10) * 1000;
-      expect(stopMs).toBeGreaterThan(Number(env.DRAIN_TIMEOUT_MS ?? env.SHUTDOWN_GRACE_MS));
+      const needed = env.DRAIN_TIMEOUT_MS
+        ? Number(env.DRAIN_TIMEOUT_MS) + JOB_PROCESS_SHUTDOWN_MS
+        : Number(env.SHUTDOWN_GRACE_MS);
+      expect(stopMs).toBeGreaterThan(needed);
       expect(unit.Install?.WantedBy).toEqual(['multi-user.target']);
     },
   );
