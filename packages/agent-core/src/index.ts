@@ -19,6 +19,7 @@ export {
 export { createDatabaseSink } from './database-sink.js';
 export { DEMO_AGENT_DEFINITION } from './demo-agent.js';
 export { AgentCoreError, type AgentCoreErrorCode } from './errors.js';
+export { type ProviderEnv, providerKeysFromEnv } from './providers/provider-keys-from-env.js';
 export {
   checkProviders,
   describeProviderProblems,
@@ -27,7 +28,6 @@ export {
   ProviderRegistry,
   type ProviderScope,
 } from './providers/provider-registry.js';
-export { type ProviderEnv, providerKeysFromEnv } from './providers/provider-keys-from-env.js';
 export {
   type AgentLoader,
   createAgentLoader,
