@@ -16,6 +16,7 @@ export {
   startOtlpExport,
 } from './otlp-export.js';
 export { type PrometheusSample, parsePrometheusText } from './prometheus-text.js';
+export { type RunningWorkerMetrics, startWorkerMetrics } from './start-worker-metrics.js';
 export {
   type JobDecisionOutcome,
   type MetricsObserver,
