@@ -1,5 +1,6 @@
 import { defineAgent, type JobContext, type JobProcess, type VAD } from '@livekit/agents';
 import { createAgentLoader } from '@voxie/agent-core';
+import { JobTracker } from '@voxie/worker-metrics';
 import { AGENT_ATTRIBUTES, resolveJobTarget } from './job-decision.js';
 import { getProcessRuntime } from './runtime.js';
 import { startAgentSession } from './session-runner.js';
@@ -16,6 +17,8 @@ export default defineAgent({
   },
   entry: async (ctx: JobContext) => {
     const runtime = await getProcessRuntime();
+    const tracker = new JobTracker(ctx.job.id, { worker: ctx.job.agentName });
+    ctx.addShutdownCallback(() => tracker.close());
     const roomName = ctx.job.room?.name ?? '';
     const log = runtime.logger.child({ room: roomName, jobId: ctx.job.id });
     const resolved = resolveJobTarget({
@@ -25,6 +28,7 @@ export default defineAgent({
     });
     if (!resolved.ok) {
       log.error({ event: 'job.failed', reason: resolved.reason }, 'job has no runnable target');
+      tracker.failed();
       ctx.shutdown(resolved.reason);
       return;
     }
@@ -42,6 +46,7 @@ export default defineAgent({
         { event: 'job.failed', agentId: resolved.target.agentId, reason },
         'cannot run agent',
       );
+      tracker.failed();
       ctx.shutdown(reason);
       return;
     }
@@ -75,6 +80,7 @@ export default defineAgent({
             vad: ctx.proc.userData.vad as VAD | undefined,
             deleteRoom: () => runtime.roomService.deleteRoom(roomName),
           });
+      tracker.session(running.ended);
       // Flush the recording however the job ends (room closed, worker draining, terminated).
       ctx.addShutdownCallback(() => running.stop('job_shutdown'));
       void running.ended.then((reason) => ctx.shutdown(reason));
@@ -84,6 +90,7 @@ export default defineAgent({
         { event: 'job.failed', agentId: agent.agentId, err: error },
         'could not start the session',
       );
+      tracker.failed();
       ctx.shutdown('session failed to start');
     }
   },

@@ -9,6 +9,7 @@ import {
   portEnv,
   providerEnv,
 } from '@voxie/config';
+import { otlpEnv } from '@voxie/worker-metrics';
 import { z } from 'zod';
 
 const milliseconds = (fallback: number, description: string) =>
@@ -26,6 +27,7 @@ const spawnerEnv = (mode: NodeEnv) =>
     ...databaseEnv,
     ...providerEnv,
     ...portEnv('PORT', 8081),
+    ...otlpEnv,
     HOST: z.string().min(1).default('0.0.0.0').describe('interface the health endpoint listens on'),
     WORKER_HTTP_PORT: z.coerce
       .number({ message: 'must be a port number' })

@@ -1,3 +1,4 @@
+export { loadSpawnerEnv, type SpawnerEnv } from './env.js';
 export {
   AGENT_ATTRIBUTES,
   type AgentFacts,
@@ -9,6 +10,7 @@ export {
   resolveJobTarget,
   type TargetResolution,
 } from './job-decision.js';
+export { type RejectionReason, rejectionReason } from './metrics/rejection-reason.js';
 export {
   createRequestHandler,
   type EvaluatedJob,

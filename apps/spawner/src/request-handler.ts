@@ -55,6 +55,8 @@ export async function evaluateJob(
 export function createRequestHandler(options: {
   cache: Pick<PublishedAgentCache, 'get'>;
   logger: Logger;
+  /** Sees every decision (the worker's metrics count them). */
+  onDecision?: (decision: JobDecision) => void;
 }): (request: JobRequestLike) => Promise<void> {
   return async (request) => {
     const room = request.room?.name ?? '';
@@ -66,6 +68,7 @@ export function createRequestHandler(options: {
       },
       options.cache,
     );
+    options.onDecision?.(decision);
     if (!decision.accept) {
       options.logger.info(
         {

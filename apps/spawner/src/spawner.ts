@@ -4,7 +4,9 @@ import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AgentServer, initializeLogger, ServerOptions } from '@livekit/agents';
 import { createAgentLoader, PublishedAgentCache } from '@voxie/agent-core';
+import { otlpOptionsFrom, startWorkerMetrics } from '@voxie/worker-metrics';
 import { type AgentChangeListener, listenForAgentChanges } from './agent-change-listener.js';
+import { rejectionReason } from './metrics/rejection-reason.js';
 import { createRequestHandler } from './request-handler.js';
 import type { SpawnerRuntime } from './runtime.js';
 
@@ -59,11 +61,24 @@ export async function startSpawner(
   const agentFile =
     options.agentFile ??
     fileURLToPath(new URL(`./agent${extname(import.meta.url)}`, import.meta.url));
+  // Job processes report sessions, errors and memory to this process (see @voxie/worker-metrics).
+  const metrics = await startWorkerMetrics({
+    worker: SPAWNER_AGENT_NAME,
+    activeJobs: () => server.activeJobs.length,
+    otlp: otlpOptionsFrom(env, 'voxie-spawner'),
+  });
   const server = new AgentServer(
     new ServerOptions({
       agent: agentFile,
       agentName: SPAWNER_AGENT_NAME,
-      requestFunc: createRequestHandler({ cache, logger }),
+      requestFunc: createRequestHandler({
+        cache,
+        logger,
+        onDecision: (decision) =>
+          decision.accept
+            ? metrics.metrics.jobDecided('accepted', 'accepted')
+            : metrics.metrics.jobDecided('rejected', rejectionReason(decision.reason)),
+      }),
       wsURL: env.LIVEKIT_URL,
       apiKey: env.LIVEKIT_API_KEY,
       apiSecret: env.LIVEKIT_API_SECRET,
@@ -100,6 +115,8 @@ export async function startSpawner(
     if (req.url === '/healthz') {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify(status));
+    } else if (req.url === '/metrics') {
+      metrics.respond(res);
     } else if (req.url === '/readyz') {
       res.writeHead(ready ? 200 : 503, { 'content-type': 'application/json' });
       res.end(JSON.stringify(status));
@@ -137,6 +154,7 @@ export async function startSpawner(
         await server.close();
         await running;
         await listener?.close();
+        await metrics.close();
         await new Promise<void>((resolve) => health.close(() => resolve()));
         logger.info({ event: 'worker.stopped' }, 'worker stopped');
       })();
