@@ -7,6 +7,7 @@ import {
   startLoopbackLiveKit,
   type TestPostgresDatabase,
 } from '@voxie/testkit';
+import { parsePrometheusText } from '@voxie/worker-metrics';
 import { AgentDispatchClient } from 'livekit-server-sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appNamed } from './apps.js';
@@ -75,10 +76,28 @@ describe('voxie from its built output', () => {
     }
   });
 
-  it('rejects a room that is not its own', async () => {
+  it('rejects a room that is not its own, and counts it in its metrics', async () => {
     const dispatcher = new AgentDispatchClient(livekit.httpUrl, livekit.apiKey, livekit.apiSecret);
     const created = await dispatcher.createDispatch(`agent-${randomUUID()}-x`, 'voxie');
     expect((await livekit.waitForDispatchOutcome(created.id)).status).toBe('rejected');
+
+    const response = await fetch(`${health}/metrics`);
+    expect(response.headers.get('content-type')).toMatch(/^text\/plain/);
+    const samples = parsePrometheusText(await response.text());
+    const sample = (name: string, labels: Record<string, string> = {}) =>
+      samples.find(
+        (s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v),
+      )?.value;
+    expect(
+      sample('voxie_worker_jobs_total', {
+        worker: 'voxie',
+        outcome: 'rejected',
+        reason: 'room_not_served',
+      }),
+    ).toBe(1);
+    expect(sample('voxie_worker_jobs_total', { outcome: 'accepted' })).toBeUndefined();
+    expect(sample('voxie_worker_active_sessions', { worker: 'voxie' })).toBe(0);
+    expect(sample('voxie_worker_process_resident_memory_bytes')).toBeGreaterThan(0);
   });
 
   it('on SIGTERM reports itself full, stops being ready and exits 0', async () => {

@@ -1,4 +1,5 @@
 import { defineAgent, type JobContext, type JobProcess, type VAD, voice } from '@livekit/agents';
+import { JobTracker } from '@voxie/worker-metrics';
 import { recordCreationSession } from './creation-recording.js';
 import { waitForCreator, watchCreatorPresence } from './creator-participant.js';
 import { prepareCreator } from './creator-session.js';
@@ -18,11 +19,14 @@ export default defineAgent({
   },
   entry: async (ctx: JobContext) => {
     const runtime = await getProcessRuntime();
+    const tracker = new JobTracker(ctx.job.id, { worker: ctx.job.agentName });
+    ctx.addShutdownCallback(() => tracker.close());
     const roomName = ctx.job.room?.name ?? '';
     const log = runtime.logger.child({ room: roomName, jobId: ctx.job.id });
     const decision = decideVoxieJob({ roomName, dispatchMetadata: ctx.job.metadata });
     if (!decision.accept) {
       log.error({ event: 'job.failed', reason: decision.reason }, 'not a Voxie job');
+      tracker.failed();
       ctx.shutdown(decision.reason);
       return;
     }
@@ -37,6 +41,7 @@ export default defineAgent({
       );
       if (!creator) {
         log.warn({ event: 'job.failed', reason: 'no creator joined' }, 'no creator joined');
+        tracker.failed('no_creator');
         ctx.shutdown('no creator joined');
         return;
       }
@@ -64,8 +69,13 @@ export default defineAgent({
         logger: log,
       });
       let endReason = 'job_shutdown';
+      let reportEnd: (reason: string) => void = () => {};
+      const ended = new Promise<string>((resolve) => {
+        reportEnd = resolve;
+      });
       session.on(voice.AgentSessionEventTypes.Close, (event) => {
         endReason = String(event.reason);
+        reportEnd(endReason);
         ctx.shutdown('session closed');
       });
       // The draft is already stored after every change; this flushes the transcript.
@@ -91,6 +101,7 @@ export default defineAgent({
           closeOnDisconnect: false,
         },
       });
+      tracker.session(ended);
       log.info(
         {
           event: 'session.started',
@@ -103,6 +114,7 @@ export default defineAgent({
       prepared.greet(session);
     } catch (error) {
       log.error({ event: 'job.failed', err: error }, 'could not start the creation session');
+      tracker.failed();
       ctx.shutdown('session failed to start');
     }
   },

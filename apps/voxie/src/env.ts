@@ -9,6 +9,7 @@ import {
   portEnv,
   providerEnv,
 } from '@voxie/config';
+import { otlpEnv } from '@voxie/worker-metrics';
 import { z } from 'zod';
 import type { CreationDefaults } from './draft.js';
 import { DEFAULT_VOICE_CATALOG, VoiceCatalog } from './voice-catalog.js';
@@ -70,6 +71,7 @@ const voxieEnv = (mode: NodeEnv) =>
     ...databaseEnv,
     ...providerEnv,
     ...portEnv('PORT', 8082),
+    ...otlpEnv,
     HOST: z.string().min(1).default('0.0.0.0').describe('interface the health endpoint listens on'),
     WORKER_HTTP_PORT: z.coerce
       .number({ message: 'must be a port number' })

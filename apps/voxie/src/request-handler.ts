@@ -1,5 +1,5 @@
 import type { Logger } from '@voxie/config';
-import { decideVoxieJob, VOXIE_ATTRIBUTES } from './job-decision.js';
+import { decideVoxieJob, VOXIE_ATTRIBUTES, type VoxieJobDecision } from './job-decision.js';
 import { VOXIE_PROMPT_VERSION } from './prompts.js';
 
 /** The parts of the framework's `JobRequest` the handler uses. */
@@ -19,10 +19,13 @@ export interface JobRequestLike {
 /** The worker's `requestFunc`: accepts Voxie's rooms, rejects everything else, logs which. */
 export function createVoxieRequestHandler(options: {
   logger: Logger;
+  /** Sees every decision (the worker's metrics count them). */
+  onDecision?: (decision: VoxieJobDecision) => void;
 }): (request: JobRequestLike) => Promise<void> {
   return async (request) => {
     const room = request.room?.name ?? '';
     const decision = decideVoxieJob({ roomName: room, dispatchMetadata: request.job.metadata });
+    options.onDecision?.(decision);
     if (!decision.accept) {
       options.logger.info(
         { event: 'job.rejected', jobId: request.id, room, reason: decision.reason },

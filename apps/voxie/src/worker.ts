@@ -3,7 +3,9 @@ import type { AddressInfo } from 'node:net';
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AgentServer, initializeLogger, ServerOptions } from '@livekit/agents';
+import { otlpOptionsFrom, startWorkerMetrics } from '@voxie/worker-metrics';
 import { VOXIE_AGENT_NAME } from './job-decision.js';
+import { voxieRejectionReason } from './metrics/rejection-reason.js';
 import { createVoxieRequestHandler } from './request-handler.js';
 import type { VoxieRuntime } from './runtime.js';
 
@@ -31,11 +33,23 @@ export async function startVoxie(
   const agentFile =
     options.agentFile ??
     fileURLToPath(new URL(`./agent${extname(import.meta.url)}`, import.meta.url));
+  // Job processes report sessions, errors and memory to this process (see @voxie/worker-metrics).
+  const metrics = await startWorkerMetrics({
+    worker: VOXIE_AGENT_NAME,
+    activeJobs: () => server.activeJobs.length,
+    otlp: otlpOptionsFrom(env, 'voxie-voxie'),
+  });
   const server = new AgentServer(
     new ServerOptions({
       agent: agentFile,
       agentName: VOXIE_AGENT_NAME,
-      requestFunc: createVoxieRequestHandler({ logger }),
+      requestFunc: createVoxieRequestHandler({
+        logger,
+        onDecision: (decision) =>
+          decision.accept
+            ? metrics.metrics.jobDecided('accepted', 'accepted')
+            : metrics.metrics.jobDecided('rejected', voxieRejectionReason(decision.reason)),
+      }),
       loadFunc: options.loadFunc,
       wsURL: env.LIVEKIT_URL,
       apiKey: env.LIVEKIT_API_KEY,
@@ -63,6 +77,10 @@ export async function startVoxie(
   });
 
   const health: Server = createServer((req, res) => {
+    if (req.url === '/metrics') {
+      metrics.respond(res);
+      return;
+    }
     const status = {
       status: draining ? 'draining' : workerId ? 'ok' : 'starting',
       workerId: workerId ?? null,
@@ -96,6 +114,7 @@ export async function startVoxie(
         }
         await server.close();
         await running;
+        await metrics.close();
         await new Promise<void>((resolve) => health.close(() => resolve()));
         logger.info({ event: 'worker.stopped' }, 'worker stopped');
       })();
