@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { WorkerStatus } from '@livekit/protocol';
@@ -52,6 +54,9 @@ describe('spawner from its built output', () => {
   let health: string;
   let dispatcher: AgentDispatchClient;
   let agentId: string;
+  let collector: Server;
+  /** Metric names an OTLP/HTTP collector received from the worker. */
+  const exported = new Set<string>();
 
   const scrape = async () => parsePrometheusText(await (await fetch(`${health}/metrics`)).text());
   const dispatch = async (room: string) => {
@@ -87,6 +92,22 @@ describe('spawner from its built output', () => {
     agentId = agent.id;
 
     // Assignments on: the job processes run (the stand-in never joins the room).
+    // A stand-in OpenTelemetry collector: the worker pushes its metrics there when configured.
+    collector = createServer(async (request, response) => {
+      let body = '';
+      for await (const chunk of request) body += chunk;
+      const payload = JSON.parse(body) as {
+        resourceMetrics: { scopeMetrics: { metrics: { name: string }[] }[] }[];
+      };
+      for (const resource of payload.resourceMetrics) {
+        for (const scope of resource.scopeMetrics) {
+          for (const metric of scope.metrics) exported.add(metric.name);
+        }
+      }
+      response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    });
+    await new Promise<void>((resolve) => collector.listen(0, '127.0.0.1', resolve));
+    const collectorPort = (collector.address() as AddressInfo).port;
     livekit = await startLoopbackLiveKit({ sendAssignments: true });
     dispatcher = new AgentDispatchClient(livekit.httpUrl, livekit.apiKey, livekit.apiSecret);
     const env = {
@@ -108,6 +129,8 @@ describe('spawner from its built output', () => {
       // would turn jobs away at random.
       NODE_ENV: 'test',
       NUM_IDLE_PROCESSES: '0',
+      OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${collectorPort}`,
+      OTEL_METRIC_EXPORT_INTERVAL: '1000',
     };
     spawner = new BuiltApp(app.dir, env, { nodeOptions: `--import=${register}` });
     const started = await spawner.waitForLog((line) => line.event === 'worker.started');
@@ -119,6 +142,9 @@ describe('spawner from its built output', () => {
   afterAll(async () => {
     await spawner?.stop();
     await livekit?.close();
+    await new Promise<void>((resolve) =>
+      collector ? collector.close(() => resolve()) : resolve(),
+    );
     await database?.close();
     await db?.drop();
   });
@@ -173,6 +199,16 @@ describe('spawner from its built output', () => {
     expect(await sessionRow(room)).toEqual([
       { status: 'ended', end_reason: 'conversation_complete', transcript_length: 5 },
     ]);
+    // OTEL_EXPORTER_OTLP_ENDPOINT is set: the same figures reach the collector.
+    await expect
+      .poll(() => [...exported].sort(), { timeout: 10_000 })
+      .toEqual(
+        expect.arrayContaining([
+          'voxie.worker.jobs',
+          'voxie.worker.session.duration',
+          'voxie.worker.job.memory',
+        ]),
+      );
   });
 
   it('on SIGTERM takes no new jobs, lets the running session finish and flush, then exits 0', async () => {
