@@ -7,7 +7,6 @@ export type RejectionReason =
   | 'room_not_served'
   | 'invalid_metadata'
   | 'no_agent_id'
-  | 'role_not_served'
   | 'agent_unavailable'
   | 'provider_unavailable'
   | 'database_unavailable'
@@ -17,7 +16,6 @@ const RULES: readonly [RegExp, RejectionReason][] = [
   [/^room "/, 'room_not_served'],
   [/^no agent id /, 'no_agent_id'],
   [/^dispatch metadata /, 'invalid_metadata'],
-  [/^simulated callers /, 'role_not_served'],
   [/: database unavailable$/, 'database_unavailable'],
   [/ cannot run here: /, 'provider_unavailable'],
   [/ does not exist| has no version /, 'agent_unavailable'],
