@@ -7,7 +7,12 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { createTestPostgresDatabase, signWebhookBody, encodeWebhookBody, buildWebhookEvent } from '@voxie/testkit';
+import {
+  buildWebhookEvent,
+  createTestPostgresDatabase,
+  encodeWebhookBody,
+  signWebhookBody,
+} from '@voxie/testkit';
 import autocannon from 'autocannon';
 import pg from 'pg';
 
@@ -18,34 +23,59 @@ const WEBHOOK_EVENTS = Number(process.env.BENCH_WEBHOOK_EVENTS ?? 20_000);
 const livekitKey = 'APIbench';
 const livekitSecret = randomBytes(32).toString('base64url');
 const database = await createTestPostgresDatabase('bench_api');
-const child = spawn(process.execPath, ['--conditions=@voxie/source', '--import', 'tsx', join(import.meta.dirname, 'servers.ts')], {
-  env: { ...process.env, BENCH_DATABASE_URL: database.url, BENCH_LIVEKIT_KEY: livekitKey, BENCH_LIVEKIT_SECRET: livekitSecret },
-  stdio: ['ignore', 'pipe', 'inherit'],
-});
+const child = spawn(
+  process.execPath,
+  ['--conditions=@voxie/source', '--import', 'tsx', join(import.meta.dirname, 'servers.ts')],
+  {
+    env: {
+      ...process.env,
+      BENCH_DATABASE_URL: database.url,
+      BENCH_LIVEKIT_KEY: livekitKey,
+      BENCH_LIVEKIT_SECRET: livekitSecret,
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  },
+);
 try {
   const ports = await readPorts(child);
-  const tokenBody = JSON.stringify({ room: 'bench-room', identity: 'bench-user', grants: { canPublish: true, canSubscribe: true } });
+  const tokenBody = JSON.stringify({
+    room: 'bench-room',
+    identity: 'bench-user',
+    grants: { canPublish: true, canSubscribe: true },
+  });
   const targets = {
-    mint: { url: `http://127.0.0.1:${ports.api}/v1/tokens`, headers: { authorization: `Bearer ${ports.key}`, 'content-type': 'application/json' }, body: tokenBody },
-    sdk: { url: `http://127.0.0.1:${ports.sdk}/token`, headers: { 'content-type': 'application/json' }, body: tokenBody },
-    bare: { url: `http://127.0.0.1:${ports.bare}/bare`, headers: { 'content-type': 'application/json' }, body: '{}' },
+    mint: {
+      url: `http://127.0.0.1:${ports.api}/v1/tokens`,
+      headers: { authorization: `Bearer ${ports.key}`, 'content-type': 'application/json' },
+      body: tokenBody,
+    },
+    sdk: {
+      url: `http://127.0.0.1:${ports.sdk}/token`,
+      headers: { 'content-type': 'application/json' },
+      body: tokenBody,
+    },
+    bare: {
+      url: `http://127.0.0.1:${ports.bare}/bare`,
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    },
   };
 
   for (const target of Object.values(targets)) await load(target, 2); // warm-up: JIT, pools, key cache
-  const results: Record<string, Awaited<ReturnType<typeof load>>> = {};
+  const results: Partial<Record<keyof typeof targets, LoadResult>> = {};
   // Interleave two rounds so drift on a shared machine affects all three alike.
   for (let round = 0; round < 2; round++) {
-    for (const [name, target] of Object.entries(targets)) {
-      const result = await load(target, DURATION_S / 2);
-      if (result.non2xx > 0 || result.errors > 0) throw new Error(`${name}: ${result.non2xx} non-2xx, ${result.errors} errors`);
+    for (const name of ['mint', 'sdk', 'bare'] as const) {
+      const result = await load(targets[name], DURATION_S / 2);
+      if (result.non2xx > 0 || result.errors > 0)
+        throw new Error(`${name}: ${result.non2xx} non-2xx, ${result.errors} errors`);
       results[name] = merge(results[name], result);
     }
   }
   const webhook = await ingestWebhooks(ports.api);
 
-  const mint = results.mint!;
-  const sdk = results.sdk!;
-  const bare = results.bare!;
+  const { mint, sdk, bare } = results;
+  if (!mint || !sdk || !bare) throw new Error('a route was not measured');
   const figures = {
     bench: 'control-api',
     mint_rps: Math.round(mint.rps),
@@ -59,14 +89,40 @@ try {
     webhook_eps: Math.round(webhook.eps),
     webhook_lost: webhook.lost,
   };
-  console.log(`\ncontrol-api benchmark (${CONNECTIONS} connections, ${DURATION_S}s per route, same run)`);
+  console.log(
+    `\ncontrol-api benchmark (${CONNECTIONS} connections, ${DURATION_S}s per route, same run)`,
+  );
   console.table({
-    '(a) POST /v1/tokens (auth+validation+mint)': { 'req/s': figures.mint_rps, 'p50 ms': mint.p50, 'p99 ms': mint.p99, 'vs (b)': figures.mint_vs_sdk },
-    '(b) SDK AccessToken route (baseline)': { 'req/s': figures.sdk_rps, 'p50 ms': sdk.p50, 'p99 ms': sdk.p99, 'vs (b)': 1 },
-    '(c) bare route returning {}': { 'req/s': figures.bare_rps, 'p50 ms': bare.p50, 'p99 ms': bare.p99, 'vs (b)': round2(bare.rps / sdk.rps) },
+    '(a) POST /v1/tokens (auth+validation+mint)': {
+      'req/s': figures.mint_rps,
+      'p50 ms': mint.p50,
+      'p99 ms': mint.p99,
+      'vs (b)': figures.mint_vs_sdk,
+    },
+    '(b) SDK AccessToken route (baseline)': {
+      'req/s': figures.sdk_rps,
+      'p50 ms': sdk.p50,
+      'p99 ms': sdk.p99,
+      'vs (b)': 1,
+    },
+    '(c) bare route returning {}': {
+      'req/s': figures.bare_rps,
+      'p50 ms': bare.p50,
+      'p99 ms': bare.p99,
+      'vs (b)': round2(bare.rps / sdk.rps),
+    },
   });
-  console.table({ 'webhook ingestion into Postgres': { events: WEBHOOK_EVENTS, 'events/s': figures.webhook_eps, stored: webhook.stored, lost: webhook.lost } });
-  console.log(`targets: mint_vs_sdk >= 1.3 (${figures.mint_vs_sdk >= 1.3 ? 'met' : 'MISSED'}); webhook_eps >= 2000 with 0 lost (${figures.webhook_eps >= 2000 && webhook.lost === 0 ? 'met' : 'MISSED'})`);
+  console.table({
+    'webhook ingestion into Postgres': {
+      events: WEBHOOK_EVENTS,
+      'events/s': figures.webhook_eps,
+      stored: webhook.stored,
+      lost: webhook.lost,
+    },
+  });
+  console.log(
+    `targets: mint_vs_sdk >= 1.3 (${figures.mint_vs_sdk >= 1.3 ? 'met' : 'MISSED'}); webhook_eps >= 2000 with 0 lost (${figures.webhook_eps >= 2000 && webhook.lost === 0 ? 'met' : 'MISSED'})`,
+  );
   console.log(JSON.stringify(figures));
 } finally {
   child.kill('SIGTERM');
@@ -89,8 +145,19 @@ interface LoadResult {
 }
 
 async function load(target: Target, seconds: number): Promise<LoadResult> {
-  const result = await autocannon({ ...target, method: 'POST', connections: CONNECTIONS, duration: seconds });
-  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, non2xx: result.non2xx, errors: result.errors };
+  const result = await autocannon({
+    ...target,
+    method: 'POST',
+    connections: CONNECTIONS,
+    duration: seconds,
+  });
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    non2xx: result.non2xx,
+    errors: result.errors,
+  };
 }
 
 function merge(previous: LoadResult | undefined, next: LoadResult): LoadResult {
@@ -105,7 +172,9 @@ function merge(previous: LoadResult | undefined, next: LoadResult): LoadResult {
 }
 
 /** Posts WEBHOOK_EVENTS distinct signed events as LiveKit would, then counts what was stored. */
-async function ingestWebhooks(port: number): Promise<{ eps: number; stored: number; lost: number }> {
+async function ingestWebhooks(
+  port: number,
+): Promise<{ eps: number; stored: number; lost: number }> {
   const deliveries = Array.from({ length: WEBHOOK_EVENTS }, (_, i) => {
     const event = buildWebhookEvent({
       event: i % 2 === 0 ? 'participant_joined' : 'participant_left',
@@ -127,8 +196,16 @@ async function ingestWebhooks(port: number): Promise<{ eps: number; stored: numb
     requests: [
       {
         setupRequest: (request) => {
-          const delivery = deliveries[next++ % deliveries.length]!;
-          return { ...request, body: delivery.body, headers: { 'content-type': 'application/webhook+json', authorization: delivery.authorization } };
+          const delivery = deliveries[next++ % deliveries.length] ?? deliveries[0];
+          if (!delivery) throw new Error('no webhook deliveries prepared');
+          return {
+            ...request,
+            body: delivery.body,
+            headers: {
+              'content-type': 'application/webhook+json',
+              authorization: delivery.authorization,
+            },
+          };
         },
         onResponse: (status) => {
           if (status !== 200) failed++;
@@ -139,15 +216,23 @@ async function ingestWebhooks(port: number): Promise<{ eps: number; stored: numb
   const seconds = (performance.now() - started) / 1000;
   const client = new pg.Client({ connectionString: database.url });
   await client.connect();
-  const { rows } = await client.query<{ n: number }>("select count(*)::int as n from webhook_events where id like 'EV_bench_%'");
+  const { rows } = await client.query<{ n: number }>(
+    "select count(*)::int as n from webhook_events where id like 'EV_bench_%'",
+  );
   await client.end();
   const stored = rows[0]?.n ?? 0;
-  if (failed > 0 || result.errors > 0) console.warn(`webhook deliveries not answered 200: ${failed}, transport errors: ${result.errors}`);
+  if (failed > 0 || result.errors > 0)
+    console.warn(
+      `webhook deliveries not answered 200: ${failed}, transport errors: ${result.errors}`,
+    );
   return { eps: stored / seconds, stored, lost: WEBHOOK_EVENTS - stored };
 }
 
-async function readPorts(process: ChildProcess): Promise<{ api: number; sdk: number; bare: number; key: string }> {
-  const lines = createInterface({ input: process.stdout! });
+async function readPorts(
+  process: ChildProcess,
+): Promise<{ api: number; sdk: number; bare: number; key: string }> {
+  if (!process.stdout) throw new Error('benchmark servers have no stdout');
+  const lines = createInterface({ input: process.stdout });
   for await (const line of lines) {
     if (line.startsWith('{')) return JSON.parse(line);
   }

@@ -33,7 +33,11 @@ await new ApiKeyRepository(database.db).create({
   keyHash: createHash('sha256').update(key).digest('hex'),
   scopes: ['admin'],
 });
-const api = await buildApp({ env, database, logger: createLogger({ name: 'bench', level: 'warn' }) });
+const api = await buildApp({
+  env,
+  database,
+  logger: createLogger({ name: 'bench', level: 'warn' }),
+});
 await api.listen({ port: 0, host: '127.0.0.1' });
 
 // (b) the way LiveKit's examples mint tokens: a minimal route around the SDK's AccessToken.
@@ -52,7 +56,9 @@ bare.post('/bare', async () => ({}));
 await bare.listen({ port: 0, host: '127.0.0.1' });
 
 const port = (app: typeof bare) => (app.server.address() as { port: number }).port;
-process.stdout.write(`${JSON.stringify({ api: port(api as unknown as typeof bare), sdk: port(sdk), bare: port(bare), key })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ api: port(api as unknown as typeof bare), sdk: port(sdk), bare: port(bare), key })}\n`,
+);
 process.on('SIGTERM', async () => {
   await Promise.all([api.close(), sdk.close(), bare.close()]);
   await database.close();
