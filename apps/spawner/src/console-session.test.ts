@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { PassThrough } from 'node:stream';
 import type { AgentDefinitionInput } from '@voxie/agent-core';
 import { AgentRepository, type Database, SessionRepository, TranscriptRepository } from '@voxie/db';
+import { openTestDatabase } from '@voxie/db/testing';
 import { type OpenAICompatibleServer, startOpenAICompatibleServer } from '@voxie/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runConsole } from './console-session.js';
-import { openTestDatabase } from './test-database.js';
 
 const owner = randomUUID();
 

@@ -9,11 +9,11 @@ import {
 } from '@voxie/agent-core';
 import { createLogger } from '@voxie/config';
 import { AgentRepository, type Database, SessionRepository, TranscriptRepository } from '@voxie/db';
+import { openTestDatabase } from '@voxie/db/testing';
 import { type LoopbackLiveKitServer, ScriptedLLM, startLoopbackLiveKit } from '@voxie/testkit';
 import { RoomServiceClient } from 'livekit-server-sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAgentSession } from './session-runner.js';
-import { openTestDatabase } from './test-database.js';
 
 describe('startAgentSession', () => {
   let db: { database: Database; url: string; cleanup(): Promise<void> };

@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { PassThrough } from 'node:stream';
 import type { AgentDefinitionInput } from '@voxie/agent-core';
 import { AgentRepository, type Database, SimulationRepository } from '@voxie/db';
+import { openTestDatabase } from '@voxie/db/testing';
 import { ScriptedLLM } from '@voxie/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { progressBar, runSimulateCli } from './simulate-cli.js';
-import { openTestDatabase } from './test-database.js';
 
 const owner = randomUUID();
 

@@ -2,13 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { type AgentDefinitionInput, planSimulationRoom } from '@voxie/agent-core';
 import { createLogger } from '@voxie/config';
 import { AgentRepository, type Database, SimulationRepository } from '@voxie/db';
+import { openTestDatabase } from '@voxie/db/testing';
 import { type LoopbackLiveKitServer, startLoopbackLiveKit } from '@voxie/testkit';
 import { AgentDispatchClient } from 'livekit-server-sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AGENT_ATTRIBUTES } from './job-decision.js';
 import { createRuntime, type SpawnerRuntime } from './runtime.js';
 import { SPAWNER_AGENT_NAME, type Spawner, startSpawner } from './spawner.js';
-import { openTestDatabase } from './test-database.js';
 
 const owner = randomUUID();
 

@@ -10,9 +10,9 @@ import {
 } from '@voxie/agent-core';
 import { createLogger } from '@voxie/config';
 import { AgentRepository, type Database, SessionRepository, SimulationRepository } from '@voxie/db';
+import { openTestDatabase } from '@voxie/db/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadSimulationRun, startSimulationSide } from './simulation-side.js';
-import { openTestDatabase } from './test-database.js';
 
 describe('simulation side (room mode)', () => {
   let db: { database: Database; cleanup(): Promise<void> };

@@ -4,13 +4,13 @@ import { WorkerStatus } from '@livekit/protocol';
 import { type AgentDefinitionInput, notifyAgentChanged } from '@voxie/agent-core';
 import { createLogger } from '@voxie/config';
 import { AgentRepository, type Database } from '@voxie/db';
+import { openTestDatabase } from '@voxie/db/testing';
 import { type LoopbackLiveKitServer, startLoopbackLiveKit } from '@voxie/testkit';
 import { AgentDispatchClient, RoomServiceClient } from 'livekit-server-sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AGENT_ATTRIBUTES } from './job-decision.js';
 import { createRuntime, type SpawnerRuntime } from './runtime.js';
 import { SPAWNER_AGENT_NAME, type Spawner, startSpawner } from './spawner.js';
-import { openTestDatabase } from './test-database.js';
 
 const owner = randomUUID();
 const draft = (name: string): AgentDefinitionInput => ({

@@ -2,8 +2,7 @@ import { PassThrough } from 'node:stream';
 import { initializeLogger, type voice } from '@livekit/agents';
 import type { ProviderKeys } from '@voxie/agent-core';
 import { createLogger, type Logger } from '@voxie/config';
-import { createDatabase, type Database, migrateDatabase } from '@voxie/db';
-import { createTestPostgresDatabase } from '@voxie/testkit';
+import { openTestDatabase as openSharedTestDatabase } from '@voxie/db/testing';
 import type { CreationDefaults } from './draft.js';
 
 /** Test-only helpers shared by Voxie's test files (not exported from the package). */
@@ -15,26 +14,12 @@ export const TEST_DEFAULTS: CreationDefaults = {
   stt: { provider: 'deepgram', model: 'nova-3' },
 };
 
-export interface TestDatabase {
-  database: Database;
-  url: string;
-  cleanup(): Promise<void>;
-}
+export type TestDatabase = Awaited<ReturnType<typeof openSharedTestDatabase>>;
 
-/** A migrated database of its own on the machine's Postgres, for one test file. */
-export async function openTestDatabase(label: string): Promise<TestDatabase> {
+/** A migrated Postgres database of its own, with the framework's logger quiet. */
+export function openTestDatabase(label: string): Promise<TestDatabase> {
   initializeLogger({ pretty: false, level: 'silent' });
-  const server = await createTestPostgresDatabase(label);
-  const database = await createDatabase({ url: server.url, poolMax: 5 });
-  await migrateDatabase(database);
-  return {
-    database,
-    url: server.url,
-    async cleanup() {
-      await database.close();
-      await server.drop();
-    },
-  };
+  return openSharedTestDatabase(label);
 }
 
 /** A logger whose JSON lines are collected in `lines()`. */

@@ -7,6 +7,7 @@ import {
   SessionRepository,
   TranscriptRepository,
 } from '@voxie/db';
+import { openTestDatabase } from '@voxie/db/testing';
 import { ScriptedLLM } from '@voxie/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AgentDefinition, type AgentDefinitionInput } from './agent-definition.js';
@@ -14,7 +15,6 @@ import { buildAgent } from './agent-factory.js';
 import { createDatabaseSink } from './database-sink.js';
 import { ProviderRegistry } from './providers/provider-registry.js';
 import { SessionRecorder } from './session-recorder.js';
-import { openTestDatabase } from './test-database.js';
 import { startToolServer } from './test-tool-server.js';
 import { END_CALL_REASON } from './tools/end-call-tool.js';
 import type { ToolCallReport } from './tools/http-tool.js';

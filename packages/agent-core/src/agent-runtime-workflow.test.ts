@@ -6,6 +6,7 @@ import {
   SessionRecordingRepository,
   TranscriptRepository,
 } from '@voxie/db';
+import { openTestDatabase } from '@voxie/db/testing';
 import type { HandoffEvent } from '@voxie/handoff';
 import { ScriptedLLM } from '@voxie/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,7 +15,6 @@ import { buildAgent } from './agent-factory.js';
 import { createDatabaseSink } from './database-sink.js';
 import { ProviderRegistry } from './providers/provider-registry.js';
 import { SessionRecorder } from './session-recorder.js';
-import { openTestDatabase } from './test-database.js';
 
 const base = {
   schemaVersion: 1,

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { AgentRepository, type Database } from '@voxie/db';
+import { openTestDatabase } from '@voxie/db/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AGENT_CHANGES_CHANNEL, notifyAgentChanged } from './agent-changes.js';
@@ -9,7 +10,6 @@ import {
   type LoadedAgent,
   PublishedAgentCache,
 } from './published-agent-cache.js';
-import { openTestDatabase } from './test-database.js';
 
 const draft: AgentDefinitionInput = {
   schemaVersion: 1,

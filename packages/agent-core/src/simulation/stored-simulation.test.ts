@@ -6,11 +6,11 @@ import {
   SimulationRepository,
   TranscriptRepository,
 } from '@voxie/db';
+import { openTestDatabase } from '@voxie/db/testing';
 import { ScriptedLLM } from '@voxie/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AgentDefinition } from '../agent-definition.js';
 import { ProviderRegistry } from '../providers/provider-registry.js';
-import { openTestDatabase } from '../test-database.js';
 import type { SimulationRunReport } from './batch.js';
 import { ChatMessagesRecord } from './jsonl.js';
 import type { SimulationConfigInput } from './schemas.js';
