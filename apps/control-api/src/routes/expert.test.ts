@@ -21,7 +21,14 @@ describe('expert API', () => {
       },
     });
     expect(response.statusCode).toBe(200);
-    expect(JSON.stringify(response.json().domains ?? response.json())).toContain('webhook');
+    const body = response.json();
+    expect(body.mode).toBe('rules');
+    expect(body.domains[0].domain).toBe('webhook');
+    expect(body.gates.map((g: { gate: string }) => g.gate)).toEqual([
+      'requirements-validation',
+      'architectural-alignment',
+      'security-review',
+    ]);
   });
 
   it('diagnoses log lines', async () => {
