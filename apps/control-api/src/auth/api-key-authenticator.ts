@@ -23,8 +23,11 @@ export class ApiKeyAuthenticator {
     private readonly maxEntries = 10_000,
   ) {}
 
-  /** The caller for `key`, or null when it is unknown, revoked or expired. */
-  async authenticate(key: string, now = Date.now()): Promise<Caller | null> {
+  /**
+   * The caller for `key`, or null when it is unknown, revoked or expired. Synchronous while the
+   * answer is cached (every request but the first few), a promise when the database is asked.
+   */
+  authenticate(key: string, now = Date.now()): Caller | null | Promise<Caller | null> {
     const hash = hashApiKey(key);
     const cached = this.cache.get(hash);
     if (
@@ -34,6 +37,10 @@ export class ApiKeyAuthenticator {
     ) {
       return cached.caller;
     }
+    return this.lookUp(hash, now);
+  }
+
+  private async lookUp(hash: string, now: number): Promise<Caller | null> {
     const row = await this.keys.findActiveByHash(hash, new Date(now));
     const caller: Caller | null = row
       ? {
