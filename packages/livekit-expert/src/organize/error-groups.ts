@@ -172,45 +172,56 @@ function shapeOf(line: string): LineShape | null {
 
 /**
  * Hash of a line's cheap shape computed over its bytes without building a string: FNV-1a, with
- * every token that contains a digit or starts like a LiveKit id (`RM_`, `PA_`...) folded to `#`. Two 32-bit lanes give a 53-bit key.
+ * every token that contains a digit or starts like a LiveKit id (`RM_`, `PA_`...) folded to `#`.
+ * Two 32-bit lanes give a 53-bit key. Walks separator runs and tokens in tight inner loops: a
+ * per-byte "am I in a token" state costs about twice as much.
  */
 export function shapeHashBytes(buf: Buffer, start: number, end: number): number {
   let h1 = 0x811c9dc5;
   let h2 = 0x01000193;
-  let tokenHash1 = h1;
-  let tokenHash2 = h2;
-  let tokenStart = -1;
-  let fold = false;
-  for (let i = start; i <= end; i++) {
-    const c = i < end ? (buf[i] as number) : 32;
-    const kind = CHAR_KIND[c] as number;
-    if (kind !== 0) {
-      if (tokenStart < 0) {
-        tokenStart = i;
-        fold = false;
-        tokenHash1 = h1;
-        tokenHash2 = h2;
-      }
-      // digits, or a LiveKit-style id prefix (RM_, PA_, TR_, AJ_, SCL_...) at the token start
-      if (
-        kind === 2 ||
-        (c === 95 && i - tokenStart >= 2 && i - tokenStart <= 4 && isUpperRun(buf, tokenStart, i))
-      ) {
-        fold = true;
-      }
-    } else if (tokenStart >= 0) {
-      tokenStart = -1;
-      if (fold) {
-        h1 = Math.imul(tokenHash1 ^ 35, 0x01000193);
-        h2 = Math.imul(tokenHash2 ^ 35, 0x5bd1e995);
-      }
-    }
-    if (i < end) {
+  let i = start;
+  while (i < end) {
+    let c = buf[i] as number;
+    let kind = CHAR_KIND[c] as number;
+    while (kind === 0) {
       h1 = Math.imul(h1 ^ c, 0x01000193);
       h2 = Math.imul(h2 ^ c, 0x5bd1e995);
+      if (++i >= end) return joinLanes(h1, h2);
+      c = buf[i] as number;
+      kind = CHAR_KIND[c] as number;
+    }
+    // a token: hash it as it goes, and fold it back to `#` at its end if it is an id
+    const before1 = h1;
+    const before2 = h2;
+    const tokenStart = i;
+    let kinds = 0;
+    do {
+      kinds |= kind;
+      h1 = Math.imul(h1 ^ c, 0x01000193);
+      h2 = Math.imul(h2 ^ c, 0x5bd1e995);
+      if (++i >= end) break;
+      c = buf[i] as number;
+      kind = CHAR_KIND[c] as number;
+    } while (kind !== 0);
+    if ((kinds & 2) !== 0 || hasIdPrefix(buf, tokenStart, i)) {
+      h1 = Math.imul(before1 ^ 35, 0x01000193);
+      h2 = Math.imul(before2 ^ 35, 0x5bd1e995);
     }
   }
+  return joinLanes(h1, h2);
+}
+
+function joinLanes(h1: number, h2: number): number {
   return (h1 >>> 0) * 2097152 + ((h2 >>> 0) & 0x1fffff);
+}
+
+/** A LiveKit-style id: 2 to 4 upper-case letters, then `_` (RM_, PA_, TR_, AJ_, SCL_...). */
+function hasIdPrefix(buf: Buffer, tokenStart: number, tokenEnd: number): boolean {
+  const limit = Math.min(tokenStart + 4, tokenEnd - 1);
+  for (let k = tokenStart + 2; k <= limit; k++) {
+    if (buf[k] === 95) return isUpperRun(buf, tokenStart, k);
+  }
+  return false;
 }
 
 function isUpperRun(buf: Buffer, from: number, to: number): boolean {

@@ -25,22 +25,14 @@ const QUOTE = 0x22;
 const LEVEL_KEY = Buffer.from('"level":');
 /** Longest line kept; longer lines are cut (a log line that long is data, not a message). */
 const MAX_LINE = 64 * 1024;
-/** Level words looked for near the start of a text line (after the timestamp). */
-const LEVEL_WORDS = [
-  'ERROR',
-  'WARN',
-  'FATAL',
-  'CRITICAL',
-  'PANIC',
-  'error',
-  'warn',
-  'fatal',
-  'critical',
-  'panic',
-].map((w) => Buffer.from(w));
+/** Level words looked for near the start of a text line (after the timestamp), in lower case. */
+const ERROR_LEVEL = Buffer.from('error');
+const WARN_LEVEL = Buffer.from('warn');
+const FATAL_LEVEL = Buffer.from('fatal');
+const CRITICAL_LEVEL = Buffer.from('critical');
+const PANIC_LEVEL = Buffer.from('panic');
 /** How far into a text line a level token may start. */
 const LEVEL_WINDOW = 64;
-/WARN|ERROR|FATAL|CRITICAL|PANIC|[Ww]arn|[Ee]rror|[Ff]atal|[Ee]xception|[Ff]ail|[Dd]enied|[Rr]efused|[Tt]imed out/;
 
 /**
  * Byte-level pre-filter: true when the line may be a warning or error. JSON lines are judged by
@@ -118,17 +110,36 @@ function hasTextLevel(buf: Buffer, start: number, windowEnd: number, lineEnd: nu
   return j < windowEnd && matchesLevelWord(buf, j, lineEnd);
 }
 
+/** A level word at `i`, all upper or all lower case (ERROR, warn, WARNING...), then no letter. */
 function matchesLevelWord(buf: Buffer, i: number, lineEnd: number): boolean {
   const c = buf[i] as number;
-  for (const word of LEVEL_WORDS) {
-    if (word[0] !== c || i + word.length > lineEnd) continue;
-    let j = 1;
-    while (j < word.length && buf[i + j] === word[j]) j++;
-    if (j < word.length) continue;
-    const next = i + j < lineEnd ? (buf[i + j] as number) : 0x20;
-    if (!isLetter(next) || c === 0x57 || c === 0x77) return true; // WARN/WARNING, warn/warning
+  let word: Buffer;
+  switch (c | 0x20) {
+    case 0x65:
+      word = ERROR_LEVEL;
+      break;
+    case 0x77:
+      word = WARN_LEVEL;
+      break;
+    case 0x66:
+      word = FATAL_LEVEL;
+      break;
+    case 0x63:
+      word = CRITICAL_LEVEL;
+      break;
+    case 0x70:
+      word = PANIC_LEVEL;
+      break;
+    default:
+      return false;
   }
-  return false;
+  const length = word.length;
+  if (i + length > lineEnd) return false;
+  // upper-case letters are 0x20 below their lower-case forms
+  const shift = c < 0x61 ? 0x20 : 0;
+  for (let j = 0; j < length; j++) if (buf[i + j] !== (word[j] as number) - shift) return false;
+  const next = i + length < lineEnd ? (buf[i + length] as number) : 0x20;
+  return !isLetter(next) || word === WARN_LEVEL; // WARN/WARNING, warn/warning
 }
 
 const ERROR_WORD = Buffer.from('Error');

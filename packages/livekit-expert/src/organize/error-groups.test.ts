@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { ErrorGrouper, shapeHashBytes } from './error-groups.js';
+
+const hash = (line: string) => {
+  const bytes = Buffer.from(line);
+  return shapeHashBytes(bytes, 0, bytes.length);
+};
+
+describe('shapeHashBytes', () => {
+  it('folds tokens that carry digits, wherever they are in the line', () => {
+    expect(hash('dial 10.0.0.7:7881 failed after 3 tries')).toBe(
+      hash('dial 192.168.1.20:443 failed after 12 tries'),
+    );
+    expect(hash('42 retries')).toBe(hash('7 retries'));
+    expect(hash('retries left: 42')).toBe(hash('retries left: 7'));
+  });
+
+  it('folds LiveKit ids (2 to 4 upper-case letters, then _) but not longer prefixes', () => {
+    expect(hash('room RM_abcDEF closed')).toBe(hash('room RM_xyzQRS closed'));
+    expect(hash('track SCL_abc lost')).toBe(hash('track SCL_xyz lost'));
+    expect(hash('PA_abc')).toBe(hash('PA_xyz'));
+    expect(hash('ROOMS_abc closed')).not.toBe(hash('ROOMS_xyz closed'));
+    expect(hash('A_B_abc')).not.toBe(hash('A_B_xyz'));
+  });
+
+  it('keeps words, separators and their order apart', () => {
+    expect(hash('no worker available')).not.toBe(hash('no worker available!'));
+    expect(hash('token expired')).not.toBe(hash('token invalid'));
+    expect(hash('a b')).not.toBe(hash('b a'));
+    expect(hash(' leading')).not.toBe(hash('leading'));
+    expect(hash('')).not.toBe(hash(' '));
+  });
+
+  it('hashes a byte range of a larger buffer the same as the line alone', () => {
+    const line = '{"level":"error","msg":"could not connect","room":"agent-1"}';
+    const buf = Buffer.from(`xx\n${line}\nyy`);
+    expect(shapeHashBytes(buf, 3, 3 + line.length)).toBe(hash(line));
+  });
+});
+
+describe('ErrorGrouper', () => {
+  it('groups variants of one error and keeps distinct errors apart', () => {
+    const grouper = new ErrorGrouper();
+    for (const [room, ip] of [
+      ['agent-1', '10.0.0.1'],
+      ['agent-2', '10.0.0.2'],
+      ['support-9', '172.16.0.3'],
+    ])
+      grouper.add(
+        `{"level":"error","ts":1716200000.1,"msg":"could not dial","error":"dial tcp ${ip}:7881: connection refused","room":"${room}"}`,
+        'a.log',
+      );
+    grouper.add('{"level":"warn","msg":"no worker available to handle job"}', 'a.log');
+    grouper.add('{"level":"info","msg":"participant joined"}', 'a.log');
+    const groups = grouper.groups();
+    expect(groups.map((g) => g.count)).toEqual([3, 1]);
+    expect(groups[0]?.rooms).toEqual(['agent-1', 'agent-2', 'support-9']);
+    expect(grouper.problemLines).toBe(4);
+  });
+});
