@@ -16,10 +16,12 @@ RUN --mount=type=cache,id=pnpm-store,target=/pnpm/store pnpm fetch
 COPY . .
 RUN --mount=type=cache,id=pnpm-store,target=/pnpm/store pnpm install --frozen-lockfile --offline
 RUN pnpm exec turbo run build --filter=@voxie/spawner
-# Only this app's production dependencies, workspace packages copied with their dist/;
+# Only this app's production dependencies, workspace packages copied with their dist/. The
+# packages come from the store `pnpm fetch` filled, at the lockfile's versions; deploy re-reads
+# their registry metadata (rewritten catalog:/workspace: ranges), so it may not run --offline.
 # onnxruntime-node ships binaries for every OS (~160 MB for darwin + win32): keep linux only.
 RUN --mount=type=cache,id=pnpm-store,target=/pnpm/store \
-    pnpm --filter=@voxie/spawner deploy --prod --legacy --offline /out \
+    pnpm --filter=@voxie/spawner deploy --prod --legacy --prefer-offline /out \
  && rm -rf /out/src /out/tsconfig*.json /out/vitest.config.ts /out/.turbo /out/.test-results \
  && find /out/node_modules/.pnpm -maxdepth 6 -type d -path '*onnxruntime-node/bin/napi-v*/*' \
       \( -name darwin -o -name win32 \) -prune -exec rm -rf {} +

@@ -37,7 +37,7 @@ describe('control API image content', () => {
       encoding: 'utf8',
       env: { ...process.env, ONNXRUNTIME_NODE_INSTALL: 'skip' },
     });
-    expect(result.status, result.stderr).toBe(0);
+    expect(result.status, `${result.stdout}\n${result.stderr}`).toBe(0);
     expect(existsSync(join(target, 'dist/main.js'))).toBe(true);
     expect(existsSync(join(target, 'node_modules/@voxie/config/dist/index.js'))).toBe(true);
     expect(existsSync(join(target, 'node_modules/fastify'))).toBe(true);
