@@ -6,12 +6,10 @@ import { loadVoxieEnv } from '@voxie/voxie';
 import { DEPLOY_DIR, type EnvMap, REPO_ROOT } from './deployment-files.js';
 
 /**
- * After its drain timeout a LiveKit worker closes its job processes, waiting up to the agents
- * framework's `shutdownProcessTimeout` (60 s default) for each to acknowledge; a worker's stop
- * can take DRAIN_TIMEOUT_MS plus this. (It happens when SIGTERM lands while a replacement idle
- * process is starting: the framework's drain then waits out its whole timeout.)
+ * After draining, a worker closes its remaining job processes, giving each
+ * JOB_PROCESS_SHUTDOWN_MS to exit: a worker's stop can take DRAIN_TIMEOUT_MS plus this.
  */
-export const JOB_PROCESS_SHUTDOWN_MS = 60_000;
+export { JOB_PROCESS_SHUTDOWN_MS } from '@voxie/agent-worker';
 
 /** What the deployment files must agree on for one app. */
 export interface AppFacts {

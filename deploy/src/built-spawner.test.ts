@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { WorkerStatus } from '@livekit/protocol';
+import { type PrometheusSample, parsePrometheusText } from '@voxie/agent-worker';
 import { AgentRepository, createDatabase, type Database, migrateDatabase } from '@voxie/db';
 import {
   createTestPostgresDatabase,
@@ -11,7 +12,6 @@ import {
   startLoopbackLiveKit,
   type TestPostgresDatabase,
 } from '@voxie/testkit';
-import { type PrometheusSample, parsePrometheusText } from '@voxie/worker-metrics';
 import { AgentDispatchClient } from 'livekit-server-sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appNamed } from './apps.js';
@@ -123,12 +123,9 @@ describe('spawner from its built output', () => {
       DEEPGRAM_API_KEY: 'test-key',
       CARTESIA_API_KEY: 'test-key',
       DRAIN_TIMEOUT_MS: '30000',
-      // No warm processes: a replacement idle process still starting when SIGTERM arrives makes
-      // the framework's drain wait out DRAIN_TIMEOUT_MS (see JOB_PROCESS_SHUTDOWN_MS).
-      // In production the framework marks a worker full above 70% CPU; on a busy test machine that
-      // would turn jobs away at random.
-      NODE_ENV: 'test',
-      NUM_IDLE_PROCESSES: '0',
+      // Load from running sessions, not CPU: at 100% CPU (a busy test machine) the worker would
+      // report load 1 and LiveKit would offer it nothing.
+      MAX_SESSIONS: '4',
       OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${collectorPort}`,
       OTEL_METRIC_EXPORT_INTERVAL: '1000',
     };

@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { WorkerStatus } from '@livekit/protocol';
+import { parsePrometheusText } from '@voxie/agent-worker';
 import {
   createTestPostgresDatabase,
   type LoopbackLiveKitServer,
   startLoopbackLiveKit,
   type TestPostgresDatabase,
 } from '@voxie/testkit';
-import { parsePrometheusText } from '@voxie/worker-metrics';
 import { AgentDispatchClient } from 'livekit-server-sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appNamed } from './apps.js';
@@ -47,9 +47,8 @@ describe('voxie from its built output', () => {
       HOST: '127.0.0.1',
       PORT: '0',
       OPENAI_API_KEY: 'test-key',
-      // See built-spawner.test.ts: production's CPU-load threshold would make this flaky.
-      NODE_ENV: 'test',
-      NUM_IDLE_PROCESSES: '0',
+      // See built-spawner.test.ts: a CPU-based load would make this flaky.
+      MAX_SESSIONS: '4',
     });
     const started = await voxie.waitForLog((line) => line.event === 'worker.started');
     health = String(started.health);

@@ -9,7 +9,7 @@ import { REPO_ROOT } from './deployment-files.js';
 export default function buildApps(): void {
   // For quick local reruns after a build: DEPLOY_TESTS_PREBUILT=1 pnpm test.
   if (process.env.DEPLOY_TESTS_PREBUILT === '1') return;
-  const filters = ['control-api', 'spawner', 'voxie', 'testkit', 'worker-metrics'].map(
+  const filters = ['control-api', 'spawner', 'voxie', 'testkit', 'agent-worker'].map(
     (name) => `--filter=@voxie/${name}`,
   );
   const result = spawnSync(

@@ -1,6 +1,6 @@
 import { defineAgent, type JobContext, type JobProcess, type VAD } from '@livekit/agents';
 import { createAgentLoader } from '@voxie/agent-core';
-import { JobTracker } from '@voxie/worker-metrics';
+import { JobTracker } from '@voxie/agent-worker';
 import { AGENT_ATTRIBUTES, resolveJobTarget } from './job-decision.js';
 import { getProcessRuntime } from './runtime.js';
 import { startAgentSession } from './session-runner.js';

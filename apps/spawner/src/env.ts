@@ -1,24 +1,17 @@
 import { type ProviderKeys, providerKeysFromEnv, type SecretResolver } from '@voxie/agent-core';
+import { agentWorkerEnv } from '@voxie/agent-worker';
 import {
   commonEnv,
   databaseEnv,
   type EnvSource,
   livekitEnv,
   loadEnv,
+  milliseconds,
   type NodeEnv,
   portEnv,
   providerEnv,
 } from '@voxie/config';
-import { otlpEnv } from '@voxie/worker-metrics';
 import { z } from 'zod';
-
-const milliseconds = (fallback: number, description: string) =>
-  z.coerce
-    .number({ message: 'must be a number of milliseconds' })
-    .int({ message: 'must be a whole number' })
-    .min(0, { message: 'must not be negative' })
-    .default(fallback)
-    .describe(description);
 
 const spawnerEnv = (mode: NodeEnv) =>
   z.object({
@@ -27,28 +20,12 @@ const spawnerEnv = (mode: NodeEnv) =>
     ...databaseEnv,
     ...providerEnv,
     ...portEnv('PORT', 8081),
-    ...otlpEnv,
-    HOST: z.string().min(1).default('0.0.0.0').describe('interface the health endpoint listens on'),
-    WORKER_HTTP_PORT: z.coerce
-      .number({ message: 'must be a port number' })
-      .int()
-      .min(0)
-      .max(65535)
-      .default(0)
-      .describe("port of the LiveKit framework's own worker status server (0: any free port)"),
+    ...agentWorkerEnv,
     AGENT_CACHE_TTL_MS: milliseconds(
       30_000,
       'how long a loaded agent is trusted without a change notification',
     ),
     AGENT_CACHE_MISS_TTL_MS: milliseconds(2_000, 'how long "no published agent" is trusted'),
-    DRAIN_TIMEOUT_MS: milliseconds(120_000, 'how long SIGTERM waits for running sessions'),
-    NUM_IDLE_PROCESSES: z.coerce
-      .number({ message: 'must be a number' })
-      .int()
-      .min(0)
-      .max(64)
-      .optional()
-      .describe('job processes kept warm (default: LiveKit framework default)'),
   });
 
 export type SpawnerEnv = z.infer<ReturnType<typeof spawnerEnv>>;

@@ -37,6 +37,8 @@ describe('simulation dispatches', () => {
         DEEPGRAM_API_KEY: 'k',
         CARTESIA_API_KEY: 'k',
         PORT: '0',
+        // Load from sessions, not CPU: a busy test machine must not turn jobs away.
+        MAX_SESSIONS: '10',
         HOST: '127.0.0.1',
         DRAIN_TIMEOUT_MS: '5000',
       },

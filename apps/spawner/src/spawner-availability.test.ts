@@ -74,6 +74,8 @@ describe('spawner availability answers', () => {
         DEEPGRAM_API_KEY: 'k',
         CARTESIA_API_KEY: 'k',
         PORT: '0',
+        // Load from sessions, not CPU: a busy test machine must not turn jobs away.
+        MAX_SESSIONS: '10',
         HOST: '127.0.0.1',
         // Long enough that only the NOTIFY can make a newly published agent visible in the test.
         AGENT_CACHE_TTL_MS: '600000',

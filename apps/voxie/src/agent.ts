@@ -1,5 +1,5 @@
 import { defineAgent, type JobContext, type JobProcess, type VAD, voice } from '@livekit/agents';
-import { JobTracker } from '@voxie/worker-metrics';
+import { JobTracker } from '@voxie/agent-worker';
 import { recordCreationSession } from './creation-recording.js';
 import { waitForCreator, watchCreatorPresence } from './creator-participant.js';
 import { prepareCreator } from './creator-session.js';

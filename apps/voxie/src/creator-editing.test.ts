@@ -50,6 +50,8 @@ describe('editing an agent with Voxie', () => {
         OPENAI_API_KEY: 'k',
         DEEPGRAM_API_KEY: 'k',
         PORT: '0',
+        // Load from sessions, not CPU: a busy test machine must not turn jobs away.
+        MAX_SESSIONS: '10',
         HOST: '127.0.0.1',
         NUM_IDLE_PROCESSES: '0',
         // Only a change notification can explain a fresh answer within the test.

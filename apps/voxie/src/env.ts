@@ -1,26 +1,19 @@
 import { LlmSettings, type ProviderKeys, SttSettings, TtsSettings } from '@voxie/agent-core';
+import { agentWorkerEnv } from '@voxie/agent-worker';
 import {
   commonEnv,
   databaseEnv,
   type EnvSource,
   livekitEnv,
   loadEnv,
+  milliseconds,
   type NodeEnv,
   portEnv,
   providerEnv,
 } from '@voxie/config';
-import { otlpEnv } from '@voxie/worker-metrics';
 import { z } from 'zod';
 import type { CreationDefaults } from './draft.js';
 import { DEFAULT_VOICE_CATALOG, VoiceCatalog } from './voice-catalog.js';
-
-const milliseconds = (fallback: number, description: string) =>
-  z.coerce
-    .number({ message: 'must be a number of milliseconds' })
-    .int({ message: 'must be a whole number' })
-    .min(0, { message: 'must not be negative' })
-    .default(fallback)
-    .describe(description);
 
 const text = (fallback: string, description: string) =>
   z.string().min(1).default(fallback).describe(description);
@@ -71,23 +64,7 @@ const voxieEnv = (mode: NodeEnv) =>
     ...databaseEnv,
     ...providerEnv,
     ...portEnv('PORT', 8082),
-    ...otlpEnv,
-    HOST: z.string().min(1).default('0.0.0.0').describe('interface the health endpoint listens on'),
-    WORKER_HTTP_PORT: z.coerce
-      .number({ message: 'must be a port number' })
-      .int()
-      .min(0)
-      .max(65535)
-      .default(0)
-      .describe("port of the LiveKit framework's own worker status server (0: any free port)"),
-    DRAIN_TIMEOUT_MS: milliseconds(120_000, 'how long SIGTERM waits for running sessions'),
-    NUM_IDLE_PROCESSES: z.coerce
-      .number({ message: 'must be a number' })
-      .int()
-      .min(0)
-      .max(64)
-      .optional()
-      .describe('job processes kept warm (default: LiveKit framework default)'),
+    ...agentWorkerEnv,
     REJOIN_GRACE_MS: milliseconds(
       60_000,
       'how long a creation session waits for a creator who dropped out to rejoin the room',

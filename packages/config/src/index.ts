@@ -10,6 +10,7 @@ export {
   LIVEKIT_DEV_DEFAULTS,
   LogLevel,
   livekitEnv,
+  milliseconds,
   NodeEnv,
   Port,
   portEnv,

@@ -37,6 +37,15 @@ export const Port = z.coerce
   .min(0, { message: 'must be between 0 and 65535' })
   .max(65535, { message: 'must be between 0 and 65535' });
 
+/** A duration variable in milliseconds: a whole, non-negative number, `fallback` when unset. */
+export const milliseconds = (fallback: number, description: string) =>
+  z.coerce
+    .number({ message: 'must be a number of milliseconds' })
+    .int({ message: 'must be a whole number' })
+    .min(0, { message: 'must not be negative' })
+    .default(fallback)
+    .describe(description);
+
 export const commonEnv = {
   NODE_ENV: NodeEnv.default('production').describe('development | test | production'),
   LOG_LEVEL: LogLevel.default('info').describe('pino log level'),

@@ -14,7 +14,7 @@ describe('startWorkerMetrics', () => {
     const socketPath = join(tmpdir(), `voxie-worker-test-${process.pid}.sock`);
     const running = await startWorkerMetrics({
       worker: 'voxie',
-      activeJobs: () => 1,
+      activeJobIds: () => ['job-1', 'job-2'],
       processMetrics: false,
       socketPath,
     });
@@ -44,6 +44,7 @@ describe('startWorkerMetrics', () => {
       expect(response.headers.get('content-type')).toMatch(/^text\/plain/);
       const samples = parsePrometheusText(await response.text());
       expect(sampleValue(samples, 'voxie_worker_jobs_total', { outcome: 'accepted' })).toBe(1);
+      // job-1 reported its end; job-2 is still starting.
       expect(sampleValue(samples, 'voxie_worker_active_jobs', { worker: 'voxie' })).toBe(1);
       expect(sampleValue(samples, 'voxie_worker_job_peak_rss_bytes_count')).toBe(1);
     } finally {

@@ -16,11 +16,23 @@ describe('WorkerMetrics', () => {
     expect(jobs({ outcome: 'rejected', reason: 'agent_unavailable' })).toBe(1);
   });
 
+  it('counts an active job as running only until its process reports its end', () => {
+    const metrics = new WorkerMetrics({ worker: 'spawner', processMetrics: false });
+    expect(metrics.runningJobs(['a', 'b'])).toBe(2);
+    metrics.jobEnded('a', undefined);
+    // The framework may keep listing a finished job (no idle processes): it no longer counts.
+    expect(metrics.runningJobs(['a', 'b'])).toBe(1);
+    expect(metrics.runningJobs(['a', 'b', 'c'])).toBe(2);
+    // Once the framework drops it, the id is forgotten: a later job with that id counts again.
+    expect(metrics.runningJobs(['b', 'c'])).toBe(2);
+    expect(metrics.runningJobs(['a', 'b', 'c'])).toBe(3);
+  });
+
   it('tracks active sessions and observes durations from start to end', async () => {
-    let running = 3;
+    let active = ['a', 'b', 'c'];
     const metrics = new WorkerMetrics({
       worker: 'voxie',
-      activeJobs: () => running,
+      activeJobIds: () => active,
       processMetrics: false,
     });
     metrics.sessionStarted('a', 1_000);
@@ -33,7 +45,7 @@ describe('WorkerMetrics', () => {
     metrics.sessionEnded('a', 'ended', 43_000); // 42 s
     metrics.sessionEnded('b', 'failed', 5_000); // 3 s
     metrics.sessionEnded('b', 'ended', 6_000); // already ended: ignored
-    running = 0;
+    active = [];
     samples = await scrape(metrics);
     expect(sampleValue(samples, 'voxie_worker_active_sessions')).toBe(0);
     expect(sampleValue(samples, 'voxie_worker_active_jobs')).toBe(0);

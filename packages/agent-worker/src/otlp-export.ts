@@ -88,7 +88,7 @@ export function startOtlpExport(metrics: WorkerMetrics, options: OtlpExportOptio
       }),
     ],
   });
-  const meter = provider.getMeter('@voxie/worker-metrics');
+  const meter = provider.getMeter('@voxie/agent-worker');
   const jobs = meter.createCounter('voxie.worker.jobs', {
     description: 'Job requests answered, by outcome and reason',
   });

@@ -9,8 +9,8 @@ export type SessionOutcome = 'ended' | 'failed';
 export interface WorkerMetricsOptions {
   /** The worker's LiveKit agent name (`spawner`, `voxie`): every series carries it as `worker`. */
   worker: string;
-  /** Jobs the framework runs right now (`AgentServer.activeJobs.length`), read at each scrape. */
-  activeJobs?: () => number;
+  /** Ids of the jobs the framework lists as active (`AgentServer.activeJobs`), read at each scrape. */
+  activeJobIds?: () => readonly string[];
   /** Also export Node process metrics of the worker's main process (default true). */
   processMetrics?: boolean;
 }
@@ -49,6 +49,8 @@ export class WorkerMetrics {
   /** The worker's agent name, also the `worker` label of every series. */
   readonly worker: string;
   readonly #sessions = new Map<string, number>();
+  /** Jobs whose process reported its end (or whose report connection closed). */
+  readonly #endedJobs = new Set<string>();
   readonly #observers: MetricsObserver[] = [];
 
   readonly activeSessions: Gauge;
@@ -72,13 +74,14 @@ export class WorkerMetrics {
         this.set(sessions.size);
       },
     });
-    const activeJobs = options.activeJobs;
+    const activeJobIds = options.activeJobIds;
+    const running = (ids: readonly string[]) => this.runningJobs(ids);
     this.activeJobs = new Gauge({
       name: 'voxie_worker_active_jobs',
       help: 'Jobs this worker is running (sessions and jobs still starting)',
       registers,
       collect() {
-        if (activeJobs) this.set(activeJobs());
+        if (activeJobIds) this.set(running(activeJobIds()));
       },
     });
     this.jobs = new Counter({
@@ -160,9 +163,24 @@ export class WorkerMetrics {
    * process never reported ending (it crashed) counts as failed.
    */
   jobEnded(jobId: string, peakRssBytes: number | undefined, endedAtMs = Date.now()): void {
+    this.#endedJobs.add(jobId);
     if (this.#sessions.has(jobId)) this.sessionEnded(jobId, 'failed', endedAtMs);
     if (peakRssBytes !== undefined && peakRssBytes > 0) this.jobPeakRss.observe(peakRssBytes);
     this.jobRss.remove({ job_id: jobId });
+  }
+
+  /**
+   * How many of the framework's active jobs are really running: those whose process has not
+   * reported its end. @livekit/agents 1.9 never removes a finished job from `activeJobs` when it
+   * runs without idle processes (NUM_IDLE_PROCESSES=0, its default outside production), so its
+   * list alone only grows. Ended ids the framework has dropped are forgotten here too.
+   */
+  runningJobs(activeJobIds: readonly string[]): number {
+    const active = new Set(activeJobIds);
+    for (const id of this.#endedJobs) if (!active.has(id)) this.#endedJobs.delete(id);
+    let running = 0;
+    for (const id of active) if (!this.#endedJobs.has(id)) running += 1;
+    return running;
   }
 
   /** Prometheus text exposition of every metric. */
