@@ -42,6 +42,8 @@ describe('hostAgentServer', () => {
         NUM_IDLE_PROCESSES: '0',
         DRAIN_TIMEOUT_MS: '20000',
         MAX_SESSIONS: '1',
+        // A job process loads the framework through tsx: slow on a machine busy with other tests.
+        JOB_INITIALIZE_TIMEOUT_MS: '60000',
       }),
       NODE_ENV: 'test',
       LOG_LEVEL: 'warn',

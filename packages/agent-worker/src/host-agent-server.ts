@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { AgentServer, initializeLogger, ServerOptions } from '@livekit/agents';
+import { AgentServer, initializeLogger, type JobRequest, ServerOptions } from '@livekit/agents';
 import type { Logger } from '@voxie/config';
 import { otlpOptionsFrom } from './otlp-export.js';
 import { sessionCapacityLoad } from './session-capacity.js';
@@ -67,20 +67,23 @@ export async function hostAgentServer(options: HostAgentServerOptions): Promise<
   const logLevel = options.frameworkLogLevel ?? env.LOG_LEVEL;
   initializeLogger({ pretty: false, level: logLevel });
 
+  // Accepted jobs whose process is still starting: the framework lists a job only once launched.
+  const starting = new Set<string>();
+  const activeJobIds = () => [...starting, ...server.activeJobs.map((running) => running.job.id)];
   // Job processes report sessions, errors and memory to this process (see job-reports.ts).
   const metrics = await startWorkerMetrics({
     worker: options.agentName,
-    activeJobIds: () => server.activeJobs.map((running) => running.job.id),
+    activeJobIds,
     otlp: otlpOptionsFrom(env, options.serviceName),
   });
-  const runningJobs = (): number =>
-    metrics.metrics.runningJobs(server.activeJobs.map((running) => running.job.id));
+  const runningJobs = (): number => metrics.metrics.runningJobs(activeJobIds());
+  const decide = options.requestFunc(metrics.metrics);
   const capacity = env.MAX_SESSIONS;
   const server: AgentServer = new AgentServer(
     new ServerOptions({
       agent: options.agentFile,
       agentName: options.agentName,
-      requestFunc: options.requestFunc(metrics.metrics),
+      requestFunc: (request) => decide(countingStarts(request, starting)),
       // With MAX_SESSIONS the load is the share of it in use, full at 1; else the framework's CPU load.
       loadFunc: capacity ? sessionCapacityLoad(capacity, runningJobs) : undefined,
       loadThreshold: capacity ? 1 : undefined,
@@ -93,6 +96,7 @@ export async function hostAgentServer(options: HostAgentServerOptions): Promise<
       numIdleProcesses: env.NUM_IDLE_PROCESSES,
       drainTimeout: env.DRAIN_TIMEOUT_MS,
       shutdownProcessTimeout: JOB_PROCESS_SHUTDOWN_MS,
+      initializeProcessTimeout: env.JOB_INITIALIZE_TIMEOUT_MS,
       logLevel: env.LOG_LEVEL,
     }),
   );
@@ -162,6 +166,41 @@ export async function hostAgentServer(options: HostAgentServerOptions): Promise<
       return stopping;
     },
   };
+}
+
+/**
+ * The request as the app's handler sees it, except that an accepted job counts in `starting`
+ * until the framework has launched it (`accept` resolves once its process runs the job).
+ */
+function countingStarts(request: JobRequest, starting: Set<string>): JobRequest {
+  // A delegate, not a subclass: JobRequest's getters read private fields of the original.
+  const delegate = {
+    get id() {
+      return request.id;
+    },
+    get job() {
+      return request.job;
+    },
+    get room() {
+      return request.room;
+    },
+    get publisher() {
+      return request.publisher;
+    },
+    get agentName() {
+      return request.agentName;
+    },
+    reject: () => request.reject(),
+    accept: async (...args: Parameters<JobRequest['accept']>) => {
+      starting.add(request.id);
+      try {
+        await request.accept(...args);
+      } finally {
+        starting.delete(request.id);
+      }
+    },
+  };
+  return delegate as unknown as JobRequest;
 }
 
 /**

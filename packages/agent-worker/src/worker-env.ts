@@ -17,6 +17,10 @@ export const agentWorkerEnv = {
     .default(0)
     .describe("port of the LiveKit framework's own worker status server (0: any free port)"),
   DRAIN_TIMEOUT_MS: milliseconds(120_000, 'how long SIGTERM waits for running sessions'),
+  JOB_INITIALIZE_TIMEOUT_MS: milliseconds(
+    10_000,
+    'how long a new job process may take to start (load models, prewarm) before the job fails',
+  ),
   NUM_IDLE_PROCESSES: z.coerce
     .number({ message: 'must be a number' })
     .int()
