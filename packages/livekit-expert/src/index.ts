@@ -40,7 +40,8 @@ export {
   redactEnv,
   redactYaml,
 } from './organize/config-collector.js';
-export { type ErrorGroup, ErrorGrouper, shapeHashBytes } from './organize/error-groups.js';
+export { type ErrorGroup, ErrorGrouper } from './organize/error-groups.js';
+export { shapeHash } from './organize/line-index.js';
 export {
   type CandidateVisitor,
   decodeLines,

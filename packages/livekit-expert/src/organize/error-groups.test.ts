@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { ErrorGrouper, shapeHashBytes } from './error-groups.js';
+import { ErrorGrouper } from './error-groups.js';
+import { LineIndex, shapeHash } from './line-index.js';
 
 const hash = (line: string) => {
   const bytes = Buffer.from(line);
-  return shapeHashBytes(bytes, 0, bytes.length);
+  return shapeHash(bytes, 0, bytes.length);
 };
 
-describe('shapeHashBytes', () => {
+describe('shapeHash', () => {
   it('folds tokens that carry digits, wherever they are in the line', () => {
     expect(hash('dial 10.0.0.7:7881 failed after 3 tries')).toBe(
       hash('dial 192.168.1.20:443 failed after 12 tries'),
@@ -34,7 +35,17 @@ describe('shapeHashBytes', () => {
   it('hashes a byte range of a larger buffer the same as the line alone', () => {
     const line = '{"level":"error","msg":"could not connect","room":"agent-1"}';
     const buf = Buffer.from(`xx\n${line}\nyy`);
-    expect(shapeHashBytes(buf, 3, 3 + line.length)).toBe(hash(line));
+    expect(shapeHash(buf, 3, 3 + line.length)).toBe(hash(line));
+  });
+
+  it('gives the same hash in place in a line index as for a copy, for long lines too', () => {
+    const line = `{"level":"error","msg":"upload failed","id":"TR_${'x'.repeat(70_000)}"}`;
+    const index = new LineIndex(80_000);
+    const inPlace = index.buffer(80_000);
+    const length = inPlace.write(line);
+    expect(shapeHash(inPlace, 0, length)).toBe(hash(line));
+    expect(hash(line)).toBe(hash(line.replace('TR_', 'PA_')));
+    expect(hash(line)).not.toBe(hash(line.replace('upload', 'download')));
   });
 });
 

@@ -1,4 +1,5 @@
 import { redactString } from '@voxie/config';
+import { shapeHash } from './line-index.js';
 import {
   isProblemLevel,
   type LogFormat,
@@ -75,7 +76,7 @@ export class ErrorGrouper {
    * seen and while its group still collects samples or room names.
    */
   addBytes(buf: Buffer, start: number, end: number, file: string): void {
-    const hash = shapeHashBytes(buf, start, end);
+    const hash = shapeHash(buf, start, end);
     let shape = this.#shapes.get(hash);
     let line: string | undefined;
     if (shape === undefined) {
@@ -169,86 +170,6 @@ function shapeOf(line: string): LineShape | null {
   const key = record.error ? `${message} | ${normalizeMessage(record.error)}` : message;
   return { level, format: record.format, key };
 }
-
-/**
- * Hash of a line's cheap shape computed over its bytes without building a string: FNV-1a, with
- * every token that contains a digit or starts like a LiveKit id (`RM_`, `PA_`...) folded to `#`.
- * Two 32-bit lanes give a 53-bit key. Walks separator runs and tokens in tight inner loops: a
- * per-byte "am I in a token" state costs about twice as much.
- */
-export function shapeHashBytes(buf: Buffer, start: number, end: number): number {
-  let h1 = 0x811c9dc5;
-  let h2 = 0x01000193;
-  let i = start;
-  while (i < end) {
-    let c = buf[i] as number;
-    let kind = CHAR_KIND[c] as number;
-    while (kind === 0) {
-      h1 = Math.imul(h1 ^ c, 0x01000193);
-      h2 = Math.imul(h2 ^ c, 0x5bd1e995);
-      if (++i >= end) return joinLanes(h1, h2);
-      c = buf[i] as number;
-      kind = CHAR_KIND[c] as number;
-    }
-    // a token: hash it as it goes, and fold it back to `#` at its end if it is an id
-    const before1 = h1;
-    const before2 = h2;
-    const tokenStart = i;
-    let kinds = 0;
-    do {
-      kinds |= kind;
-      h1 = Math.imul(h1 ^ c, 0x01000193);
-      h2 = Math.imul(h2 ^ c, 0x5bd1e995);
-      if (++i >= end) break;
-      c = buf[i] as number;
-      kind = CHAR_KIND[c] as number;
-    } while (kind !== 0);
-    if ((kinds & 2) !== 0 || hasIdPrefix(buf, tokenStart, i)) {
-      h1 = Math.imul(before1 ^ 35, 0x01000193);
-      h2 = Math.imul(before2 ^ 35, 0x5bd1e995);
-    }
-  }
-  return joinLanes(h1, h2);
-}
-
-function joinLanes(h1: number, h2: number): number {
-  return (h1 >>> 0) * 2097152 + ((h2 >>> 0) & 0x1fffff);
-}
-
-/** A LiveKit-style id: 2 to 4 upper-case letters, then `_` (RM_, PA_, TR_, AJ_, SCL_...). */
-function hasIdPrefix(buf: Buffer, tokenStart: number, tokenEnd: number): boolean {
-  const limit = Math.min(tokenStart + 4, tokenEnd - 1);
-  for (let k = tokenStart + 2; k <= limit; k++) {
-    if (buf[k] === 95) return isUpperRun(buf, tokenStart, k);
-  }
-  return false;
-}
-
-function isUpperRun(buf: Buffer, from: number, to: number): boolean {
-  for (let i = from; i < to; i++) {
-    const c = buf[i] as number;
-    if (c < 65 || c > 90) return false;
-  }
-  return true;
-}
-
-/** 0 = separator, 1 = token character, 2 = digit (tokens: letters, digits, `_ - . :`). */
-const CHAR_KIND = (() => {
-  const table = new Uint8Array(256);
-  for (let c = 0; c < 256; c++) {
-    if (c >= 48 && c <= 57) table[c] = 2;
-    else if (
-      (c >= 65 && c <= 90) ||
-      (c >= 97 && c <= 122) ||
-      c === 95 ||
-      c === 45 ||
-      c === 46 ||
-      c === 58
-    )
-      table[c] = 1;
-  }
-  return table;
-})();
 
 /** Position after `"ts":` or `"time":` within `[start, end)`, or -1 (bounded, no native search). */
 function timeValueAt(buf: Buffer, start: number, end: number): number {

@@ -1,4 +1,5 @@
 import { open } from 'node:fs/promises';
+import { LineIndex } from './line-index.js';
 
 /** Counters kept while scanning; the scanner itself holds no per-line state. */
 export interface ScanCounts {
@@ -71,8 +72,14 @@ export function isCandidateLine(buf: Buffer, start: number, end: number): boolea
     return c !== undefined && c >= 0x34 && c <= 0x39; // pino 40, 50, 60
   }
   return (
-    hasTextLevel(buf, a, Math.min(end, a + LEVEL_WINDOW), end) || startsWithException(buf, a, end)
+    hasTextLevel(buf, a, Math.min(end, a + LEVEL_WINDOW), end) ||
+    // a line that starts with a digit (a timestamp) does not start with an exception name
+    (!isDigit(buf[a] as number) && startsWithException(buf, a, end))
   );
+}
+
+function isDigit(c: number): boolean {
+  return c >= 0x30 && c <= 0x39;
 }
 
 function isLetter(c: number): boolean {
@@ -167,9 +174,26 @@ function startsWithException(buf: Buffer, start: number, end: number): boolean {
   return false;
 }
 
+/** Visits `buf[start, newline)` (a carriage return before the newline dropped) if a candidate. */
+function takeLine(
+  buf: Buffer,
+  start: number,
+  newline: number,
+  counts: ScanCounts,
+  visit: CandidateVisitor,
+): void {
+  let end = newline;
+  if (end > start && buf[end - 1] === 0x0d) end--;
+  if (end > start && isCandidateLine(buf, start, end)) {
+    counts.candidates++;
+    visit(buf, start, Math.min(end, start + MAX_LINE));
+  }
+}
+
 /**
  * Splits `buf[from, length)` into lines, visits candidates, and returns the index of the first
  * byte not consumed: a trailing partial line is left for the next chunk unless `final`.
+ * (scanFile finds lines with the WebAssembly line index instead; this serves streams.)
  */
 export function scanChunk(
   buf: Buffer,
@@ -181,30 +205,44 @@ export function scanChunk(
 ): number {
   let start = from;
   let lines = 0;
-  let candidates = 0;
   while (start < length) {
     let nl = buf.indexOf(NEWLINE, start);
     if (nl === -1 || nl >= length) {
       if (!final) break;
       nl = length;
     }
-    let end = nl;
-    if (end > start && buf[end - 1] === 0x0d) end--;
     lines++;
-    if (end > start && isCandidateLine(buf, start, end)) {
-      candidates++;
-      visit(buf, start, Math.min(end, start + MAX_LINE));
-    }
+    takeLine(buf, start, nl, counts, visit);
     start = nl + 1;
   }
   counts.lines += lines;
-  counts.candidates += candidates;
   return Math.min(start, length);
 }
 
+/** scanChunk through the line index: `buf` must come from `index.buffer()`. */
+function scanIndexed(
+  index: LineIndex,
+  buf: Buffer,
+  length: number,
+  final: boolean,
+  counts: ScanCounts,
+  visit: CandidateVisitor,
+  from: number,
+): number {
+  const { lines, resume } = index.scan(buf, from, length, (start, newline) =>
+    takeLine(buf, start, newline, counts, visit),
+  );
+  counts.lines += lines;
+  if (!final || resume >= length) return resume;
+  counts.lines++;
+  takeLine(buf, resume, length, counts, visit);
+  return length;
+}
+
 /**
- * Reads a file in fixed-size chunks (default 4 MiB) and visits candidate lines. Memory stays
- * constant: two buffers used in turn, so the next read (a copy done by the thread pool) overlaps
+ * Reads a file in fixed-size chunks (default 4 MiB) and visits candidate lines, which the
+ * WebAssembly line index finds (routine JSON lines never reach JavaScript). Memory stays
+ * constant: two buffers in the index's memory used in turn, so the next read (a copy done by the thread pool) overlaps
  * scanning the current chunk. A partial line is copied in front of the next chunk; a line longer
  * than 64 KiB is cut.
  */
@@ -217,9 +255,10 @@ export async function scanFile(
   const chunk = options.chunkSize ?? 1 << 22;
   // Room in front of each chunk for the previous chunk's partial line.
   const reserve = Math.min(MAX_LINE, chunk);
+  const lineIndex = new LineIndex(2 * (reserve + chunk));
   const buffers: [Buffer, Buffer] = [
-    Buffer.allocUnsafe(reserve + chunk),
-    Buffer.allocUnsafe(reserve + chunk),
+    lineIndex.buffer(reserve + chunk),
+    lineIndex.buffer(reserve + chunk),
   ];
   const handle = await open(path, 'r');
   try {
@@ -238,7 +277,8 @@ export async function scanFile(
         const carry = carryEnd - carryStart;
         if (carry > reserve) {
           // A line longer than the reserve: emit what we have, cut.
-          scanChunk(previous, carryEnd, true, counts, visit, carryStart);
+          counts.lines++;
+          takeLine(previous, carryStart, carryEnd, counts, visit);
         } else {
           previous.copy(current, reserve - carry, carryStart, carryEnd);
           from = reserve - carry;
@@ -248,7 +288,7 @@ export async function scanFile(
       const next = buffers[1 - index] as Buffer;
       if (!final) pending = handle.read(next, reserve, chunk, null);
       const length = reserve + bytesRead;
-      const consumed = scanChunk(current, length, final, counts, visit, from);
+      const consumed = scanIndexed(lineIndex, current, length, final, counts, visit, from);
       if (final) break;
       previous = current;
       carryStart = consumed;
