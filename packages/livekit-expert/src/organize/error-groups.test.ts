@@ -69,3 +69,21 @@ describe('ErrorGrouper', () => {
     expect(grouper.problemLines).toBe(4);
   });
 });
+
+describe('ErrorGrouper times', () => {
+  it('reads the time wherever zap and pino put it: right after the level, later, or as a string', () => {
+    const grouper = new ErrorGrouper();
+    for (const line of [
+      '{"level":"error","ts":1716200000.5,"msg":"upload failed"}',
+      '{"level":50,"time":1716200001000,"msg":"upload failed"}',
+      '{"level":"error","logger":"x","ts":1716199999,"msg":"upload failed"}',
+      '{"level":"error","ts":"2024-05-20T10:20:00Z","msg":"upload failed"}',
+      '{"level":"error","msg":"upload failed"}',
+    ])
+      grouper.add(line, 'a.log');
+    const [group] = grouper.groups();
+    expect(group?.count).toBe(5);
+    expect(group?.firstSeen).toBe('2024-05-20T10:13:19.000Z');
+    expect(group?.lastSeen).toBe('2024-05-20T10:20:00.000Z');
+  });
+});

@@ -189,14 +189,25 @@ function timeValueAt(buf: Buffer, start: number, end: number): number {
   return -1;
 }
 
+/** Position after `"ts":` or `"time":` when it is the field after a leading `{"level":...,`. */
+function timeAfterLevel(buf: Buffer, start: number, end: number): number {
+  if (buf[start + 1] !== 0x22 || buf[start + 2] !== 0x6c) return -1; // {"l
+  const limit = Math.min(end, start + 40);
+  for (let i = start + 9; i < limit; i++) {
+    if (buf[i] === 0x2c) return timeValueAt(buf, i + 1, Math.min(end, i + 8));
+  }
+  return -1;
+}
+
 /**
  * Epoch milliseconds of the line's own timestamp: zap `"ts"` (seconds, or ISO string), pino
  * `"time"` (ms), or a leading ISO timestamp in text. Numbers are parsed from the bytes directly.
  */
 function extractTimeMs(buf: Buffer, start: number, end: number): number | undefined {
   if (buf[start] === 0x7b) {
-    // zap and pino put the time within the first fields; don't search the whole line.
-    let p = timeValueAt(buf, start, Math.min(end, start + 160));
+    // zap and pino put the time right after the level; else search the first fields only.
+    let p = timeAfterLevel(buf, start, end);
+    if (p === -1) p = timeValueAt(buf, start, Math.min(end, start + 160));
     if (p === -1) return undefined;
     if (buf[p] === 0x20) p++;
     if (buf[p] === 0x22) {

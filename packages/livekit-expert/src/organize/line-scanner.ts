@@ -239,12 +239,15 @@ function scanIndexed(
   return length;
 }
 
+/** Buffers scanFile reads into: one being scanned while the others are filled ahead. */
+const READ_BUFFERS = 3;
+
 /**
  * Reads a file in fixed-size chunks (default 4 MiB) and visits candidate lines, which the
- * WebAssembly line index finds (routine JSON lines never reach JavaScript). Memory stays
- * constant: two buffers in the index's memory used in turn, so the next read (a copy done by the thread pool) overlaps
- * scanning the current chunk. A partial line is copied in front of the next chunk; a line longer
- * than 64 KiB is cut.
+ * WebAssembly line index finds (routine lines never reach JavaScript). Memory stays constant:
+ * three buffers in the index's memory used in turn, so the thread pool copies the next chunks
+ * while the current one is scanned. A partial line is copied in front of the next chunk; a line
+ * longer than 64 KiB is cut. The file is read up to its end as of the first short read.
  */
 export async function scanFile(
   path: string,
@@ -255,23 +258,25 @@ export async function scanFile(
   const chunk = options.chunkSize ?? 1 << 22;
   // Room in front of each chunk for the previous chunk's partial line.
   const reserve = Math.min(MAX_LINE, chunk);
-  const lineIndex = new LineIndex(2 * (reserve + chunk));
-  const buffers: [Buffer, Buffer] = [
-    lineIndex.buffer(reserve + chunk),
-    lineIndex.buffer(reserve + chunk),
-  ];
+  const lineIndex = new LineIndex(READ_BUFFERS * (reserve + chunk));
+  const buffers = Array.from({ length: READ_BUFFERS }, () => lineIndex.buffer(reserve + chunk));
   const handle = await open(path, 'r');
+  const reads: Promise<{ bytesRead: number }>[] = [];
+  let position = 0;
+  const readInto = (buffer: Buffer) => {
+    reads.push(handle.read(buffer, reserve, chunk, position));
+    position += chunk;
+  };
   try {
-    let index = 0;
-    let pending: Promise<{ bytesRead: number }> = handle.read(buffers[0], reserve, chunk, null);
+    for (let k = 0; k < READ_BUFFERS - 1; k++) readInto(buffers[k] as Buffer);
     let previous: Buffer | undefined;
     let carryStart = 0;
     let carryEnd = 0;
-    for (;;) {
-      const current = buffers[index] as Buffer;
-      const { bytesRead } = await pending;
+    for (let k = 0; ; k++) {
+      const current = buffers[k % READ_BUFFERS] as Buffer;
+      const { bytesRead } = await (reads.shift() as Promise<{ bytesRead: number }>);
       counts.bytes += bytesRead;
-      const final = bytesRead === 0;
+      const final = bytesRead < chunk;
       let from = reserve;
       if (previous && carryEnd > carryStart) {
         const carry = carryEnd - carryStart;
@@ -284,18 +289,17 @@ export async function scanFile(
           from = reserve - carry;
         }
       }
-      // `previous` is free now: let the thread pool fill it while this chunk is scanned.
-      const next = buffers[1 - index] as Buffer;
-      if (!final) pending = handle.read(next, reserve, chunk, null);
+      // `previous` is free now: the thread pool fills it while this chunk is scanned.
+      if (!final) readInto(previous ?? (buffers[READ_BUFFERS - 1] as Buffer));
       const length = reserve + bytesRead;
       const consumed = scanIndexed(lineIndex, current, length, final, counts, visit, from);
       if (final) break;
       previous = current;
       carryStart = consumed;
       carryEnd = length;
-      index = 1 - index;
     }
   } finally {
+    await Promise.allSettled(reads);
     await handle.close();
   }
   return counts;
