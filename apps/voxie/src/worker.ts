@@ -1,10 +1,6 @@
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  type HostAgentServerOptions,
-  type HostedAgentServer,
-  hostAgentServer,
-} from '@voxie/agent-worker';
+import { type HostedAgentServer, hostAgentServer } from '@voxie/agent-worker';
 import { VOXIE_AGENT_NAME } from './job-decision.js';
 import { voxieRejectionReason } from './metrics/rejection-reason.js';
 import { createVoxieRequestHandler } from './request-handler.js';
