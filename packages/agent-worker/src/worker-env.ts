@@ -1,4 +1,4 @@
-import { milliseconds } from '@voxie/config';
+import { milliseconds, Port } from '@voxie/config';
 import { z } from 'zod';
 import { otlpEnv } from './otlp-export.js';
 
@@ -9,13 +9,9 @@ import { otlpEnv } from './otlp-export.js';
 export const agentWorkerEnv = {
   ...otlpEnv,
   HOST: z.string().min(1).default('0.0.0.0').describe('interface the health endpoint listens on'),
-  WORKER_HTTP_PORT: z.coerce
-    .number({ message: 'must be a port number' })
-    .int()
-    .min(0)
-    .max(65535)
-    .default(0)
-    .describe("port of the LiveKit framework's own worker status server (0: any free port)"),
+  WORKER_HTTP_PORT: Port.default(0).describe(
+    "port of the LiveKit framework's own worker status server (0: any free port)",
+  ),
   DRAIN_TIMEOUT_MS: milliseconds(120_000, 'how long SIGTERM waits for running sessions'),
   JOB_INITIALIZE_TIMEOUT_MS: milliseconds(
     10_000,

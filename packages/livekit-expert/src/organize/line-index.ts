@@ -17,6 +17,8 @@ const wasm = (globalThis as unknown as { WebAssembly: WebAssemblyApi }).WebAssem
 
 /** (line start, newline) pairs one `scan` call may write. */
 const MAX_PAIRS = 8192;
+/** Lines one 64-byte block of the .wat's scan can end: it stops while fewer pairs are free. */
+const BLOCK_LINES = 64;
 const PAGE = 65_536;
 /** memory[0, 512) holds the byte tables of the .wat. */
 const TABLE_BYTES = 512;
@@ -116,7 +118,7 @@ export class LineIndex {
       }
       start = resume.value;
       // Fewer pairs than could fit: the whole range was scanned.
-      if (count <= MAX_PAIRS - 64) return { lines: total, resume: start - base };
+      if (count <= MAX_PAIRS - BLOCK_LINES) return { lines: total, resume: start - base };
     }
   }
 }
