@@ -15,6 +15,9 @@ import type { WorkerMetrics } from './worker-metrics.js';
  */
 export const JOB_PROCESS_SHUTDOWN_MS = 10_000;
 
+/** How long an accepted job may wait for LiveKit's assignment (the framework waits 7.5 s). */
+const ASSIGNMENT_WAIT_MS = 10_000;
+
 type RequestFunc = NonNullable<ConstructorParameters<typeof ServerOptions>[0]['requestFunc']>;
 
 /** The parsed env a hosted worker reads: its own variables, LiveKit, logging and PORT. */
@@ -68,8 +71,8 @@ export async function hostAgentServer(options: HostAgentServerOptions): Promise<
   initializeLogger({ pretty: false, level: logLevel });
 
   // Accepted jobs whose process is still starting: the framework lists a job only once launched.
-  const starting = new Set<string>();
-  const activeJobIds = () => [...starting, ...server.activeJobs.map((running) => running.job.id)];
+  const starting = new StartingJobs(ASSIGNMENT_WAIT_MS + env.JOB_INITIALIZE_TIMEOUT_MS);
+  const activeJobIds = () => starting.withListed(server.activeJobs.map((job) => job.job.id));
   // Job processes report sessions, errors and memory to this process (see job-reports.ts).
   const metrics = await startWorkerMetrics({
     worker: options.agentName,
@@ -169,10 +172,33 @@ export async function hostAgentServer(options: HostAgentServerOptions): Promise<
 }
 
 /**
- * The request as the app's handler sees it, except that an accepted job counts in `starting`
- * until the framework has launched it (`accept` resolves once its process runs the job).
+ * Jobs accepted but not yet listed by the framework: `JobRequest.accept` returns at once, and the
+ * framework lists a job only once its process runs it. A job leaves when it is listed, or after
+ * `limitMs` (its launch failed).
  */
-function countingStarts(request: JobRequest, starting: Set<string>): JobRequest {
+class StartingJobs {
+  readonly #since = new Map<string, number>();
+  constructor(private readonly limitMs: number) {}
+
+  accepted(jobId: string): void {
+    this.#since.set(jobId, Date.now());
+  }
+
+  /** The listed job ids plus those still starting. */
+  withListed(listed: readonly string[]): string[] {
+    if (this.#since.size === 0) return [...listed];
+    const ids = new Set(listed);
+    const now = Date.now();
+    for (const [id, since] of this.#since) {
+      if (ids.has(id) || now - since > this.limitMs) this.#since.delete(id);
+      else ids.add(id);
+    }
+    return [...ids];
+  }
+}
+
+/** The request as the app's handler sees it, except that accepting records the job as starting. */
+function countingStarts(request: JobRequest, starting: StartingJobs): JobRequest {
   // A delegate, not a subclass: JobRequest's getters read private fields of the original.
   const delegate = {
     get id() {
@@ -191,13 +217,9 @@ function countingStarts(request: JobRequest, starting: Set<string>): JobRequest 
       return request.agentName;
     },
     reject: () => request.reject(),
-    accept: async (...args: Parameters<JobRequest['accept']>) => {
-      starting.add(request.id);
-      try {
-        await request.accept(...args);
-      } finally {
-        starting.delete(request.id);
-      }
+    accept: (...args: Parameters<JobRequest['accept']>) => {
+      starting.accepted(request.id);
+      return request.accept(...args);
     },
   };
   return delegate as unknown as JobRequest;
