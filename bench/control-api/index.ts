@@ -1,7 +1,8 @@
 // `pnpm bench control-api`: throughput and latency of
 //   (a) POST /v1/tokens on the real API (auth, validation, policy, minting; no LiveKit call),
-//   (b) a minimal route minting with the SDK's AccessToken, as LiveKit's examples do,
-//   (c) a bare route returning {},
+//   (b) a minimal route minting with the SDK's AccessToken, as LiveKit's example token server
+//       does it (Express), and (b') the same route on Fastify, the API's own framework,
+//   (c) a bare Fastify route returning {},
 // all in one run, then webhook ingestion into Postgres (signed events/s, events lost).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -54,6 +55,11 @@ try {
       headers: { 'content-type': 'application/json' },
       body: tokenBody,
     },
+    sdkFastify: {
+      url: `http://127.0.0.1:${ports.sdkFastify}/token`,
+      headers: { 'content-type': 'application/json' },
+      body: tokenBody,
+    },
     bare: {
       url: `http://127.0.0.1:${ports.bare}/bare`,
       headers: { 'content-type': 'application/json' },
@@ -63,9 +69,9 @@ try {
 
   for (const target of Object.values(targets)) await load(target, 2); // warm-up: JIT, pools, key cache
   const results: Partial<Record<keyof typeof targets, LoadResult>> = {};
-  // Interleave two rounds so drift on a shared machine affects all three alike.
+  // Interleave two rounds so drift on a shared machine affects all routes alike.
   for (let round = 0; round < 2; round++) {
-    for (const name of ['mint', 'sdk', 'bare'] as const) {
+    for (const name of ['mint', 'sdk', 'sdkFastify', 'bare'] as const) {
       const result = await load(targets[name], DURATION_S / 2);
       if (result.non2xx > 0 || result.errors > 0)
         throw new Error(`${name}: ${result.non2xx} non-2xx, ${result.errors} errors`);
@@ -74,14 +80,16 @@ try {
   }
   const webhook = await ingestWebhooks(ports.api);
 
-  const { mint, sdk, bare } = results;
-  if (!mint || !sdk || !bare) throw new Error('a route was not measured');
+  const { mint, sdk, sdkFastify, bare } = results;
+  if (!mint || !sdk || !sdkFastify || !bare) throw new Error('a route was not measured');
   const figures = {
     bench: 'control-api',
     mint_rps: Math.round(mint.rps),
     sdk_rps: Math.round(sdk.rps),
     bare_rps: Math.round(bare.rps),
     mint_vs_sdk: round2(mint.rps / sdk.rps),
+    sdk_fastify_rps: Math.round(sdkFastify.rps),
+    mint_vs_sdk_fastify: round2(mint.rps / sdkFastify.rps),
     mint_p50_ms: mint.p50,
     mint_p99_ms: mint.p99,
     sdk_p99_ms: sdk.p99,
@@ -99,13 +107,19 @@ try {
       'p99 ms': mint.p99,
       'vs (b)': figures.mint_vs_sdk,
     },
-    '(b) SDK AccessToken route (baseline)': {
+    "(b) SDK AccessToken route, LiveKit's example (Express)": {
       'req/s': figures.sdk_rps,
       'p50 ms': sdk.p50,
       'p99 ms': sdk.p99,
       'vs (b)': 1,
     },
-    '(c) bare route returning {}': {
+    "(b') the same SDK route on Fastify": {
+      'req/s': figures.sdk_fastify_rps,
+      'p50 ms': sdkFastify.p50,
+      'p99 ms': sdkFastify.p99,
+      'vs (b)': round2(sdkFastify.rps / sdk.rps),
+    },
+    '(c) bare Fastify route returning {}': {
       'req/s': figures.bare_rps,
       'p50 ms': bare.p50,
       'p99 ms': bare.p99,
@@ -122,6 +136,9 @@ try {
   });
   console.log(
     `targets: mint_vs_sdk >= 1.3 (${figures.mint_vs_sdk >= 1.3 ? 'met' : 'MISSED'}); webhook_eps >= 2000 with 0 lost (${figures.webhook_eps >= 2000 && webhook.lost === 0 ? 'met' : 'MISSED'})`,
+  );
+  console.log(
+    `same SDK route on Fastify (not a target): (a) is ${figures.mint_vs_sdk_fastify}x of (b')`,
   );
   console.log(JSON.stringify(figures));
 } finally {
@@ -230,7 +247,7 @@ async function ingestWebhooks(
 
 async function readPorts(
   process: ChildProcess,
-): Promise<{ api: number; sdk: number; bare: number; key: string }> {
+): Promise<{ api: number; sdk: number; sdkFastify: number; bare: number; key: string }> {
   if (!process.stdout) throw new Error('benchmark servers have no stdout');
   const lines = createInterface({ input: process.stdout });
   for await (const line of lines) {

@@ -2,9 +2,12 @@
 // their ports as one JSON line. Load comes from the parent process, so servers and load
 // generator do not share an event loop.
 import { createHash, randomBytes } from 'node:crypto';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { createLogger } from '@voxie/config';
 import { buildApp, loadControlApiEnv } from '@voxie/control-api';
 import { ApiKeyRepository, createDatabase, migrateDatabase } from '@voxie/db';
+import express from 'express';
 import Fastify from 'fastify';
 import { AccessToken } from 'livekit-server-sdk';
 
@@ -40,27 +43,57 @@ const api = await buildApp({
 });
 await api.listen({ port: 0, host: '127.0.0.1' });
 
-// (b) the way LiveKit's examples mint tokens: a minimal route around the SDK's AccessToken.
-const sdk = Fastify();
-sdk.post('/token', async (request) => {
-  const body = request.body as { room: string; identity: string };
-  const token = new AccessToken(apiKey, apiSecret, { identity: body.identity, ttl: 900 });
-  token.addGrant({ room: body.room, roomJoin: true, canPublish: true, canSubscribe: true });
-  return { token: await token.toJwt() };
+// (b) the way LiveKit's examples mint tokens (livekit-examples/token-server-node): an Express
+// route around the SDK's AccessToken. The example reads no body; this one parses it, so the
+// token carries the caller's room and identity like (a)'s.
+interface TokenRequest {
+  room: string;
+  identity: string;
+}
+async function createSdkToken({ room, identity }: TokenRequest): Promise<string> {
+  const token = new AccessToken(apiKey, apiSecret, { identity, ttl: '10m' });
+  token.addGrant({ room, roomJoin: true, canPublish: true, canSubscribe: true });
+  return token.toJwt();
+}
+const sdk = express();
+sdk.use(express.json());
+sdk.post('/token', async (req, res) => {
+  res.json({ token: await createSdkToken(req.body as TokenRequest) });
 });
-await sdk.listen({ port: 0, host: '127.0.0.1' });
+const sdkServer = await new Promise<Server>((resolve) => {
+  const server = sdk.listen(0, '127.0.0.1', () => resolve(server));
+});
+
+// (b') the same SDK route on Fastify, so the report also shows the comparison within one framework.
+const sdkFastify = Fastify();
+sdkFastify.post('/token', async (request) => ({
+  token: await createSdkToken(request.body as TokenRequest),
+}));
+await sdkFastify.listen({ port: 0, host: '127.0.0.1' });
 
 // (c) nothing at all.
 const bare = Fastify();
 bare.post('/bare', async () => ({}));
 await bare.listen({ port: 0, host: '127.0.0.1' });
 
-const port = (app: typeof bare) => (app.server.address() as { port: number }).port;
+const port = (server: Server) => (server.address() as AddressInfo).port;
 process.stdout.write(
-  `${JSON.stringify({ api: port(api as unknown as typeof bare), sdk: port(sdk), bare: port(bare), key })}\n`,
+  `${JSON.stringify({
+    api: port(api.server),
+    sdk: port(sdkServer),
+    sdkFastify: port(sdkFastify.server),
+    bare: port(bare.server),
+    key,
+  })}\n`,
 );
 process.on('SIGTERM', async () => {
-  await Promise.all([api.close(), sdk.close(), bare.close()]);
+  sdkServer.closeAllConnections();
+  await Promise.all([
+    api.close(),
+    new Promise((resolve) => sdkServer.close(resolve)),
+    sdkFastify.close(),
+    bare.close(),
+  ]);
   await database.close();
   process.exit(0);
 });

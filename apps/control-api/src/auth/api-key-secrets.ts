@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 
 /** Keys look like `vx_` + 43 URL-safe characters (256 random bits). */
 export const API_KEY_PATTERN = /^vx_[A-Za-z0-9_-]{29,}$/;
@@ -9,7 +9,10 @@ export function generateApiKey(): { key: string; prefix: string; hash: string } 
   return { key, prefix: key.slice(0, 10), hash: hashApiKey(key) };
 }
 
-/** SHA-256, hex. Keys carry 256 random bits, so a fast hash is the right tool (no salt needed). */
+/**
+ * SHA-256, hex. Keys carry 256 random bits, so a fast hash is the right tool (no salt needed).
+ * One-shot `hash` rather than a Hash object: this runs on every API-key request.
+ */
 export function hashApiKey(key: string): string {
-  return createHash('sha256').update(key).digest('hex');
+  return hash('sha256', key, 'hex');
 }
