@@ -1,5 +1,6 @@
 import { redactString } from '@voxie/config';
 import { shapeHash } from './line-index.js';
+import { extractTimeMs } from './line-time.js';
 import {
   isProblemLevel,
   type LogFormat,
@@ -170,78 +171,6 @@ function shapeOf(line: string): LineShape | null {
   const key = record.error ? `${message} | ${normalizeMessage(record.error)}` : message;
   return { level, format: record.format, key };
 }
-
-/** Position after `"ts":` or `"time":` within `[start, end)`, or -1 (bounded, no native search). */
-function timeValueAt(buf: Buffer, start: number, end: number): number {
-  for (let i = start; i + 5 < end; i++) {
-    if (buf[i] !== 0x22 || buf[i + 1] !== 0x74) continue; // "t
-    if (buf[i + 2] === 0x73 && buf[i + 3] === 0x22 && buf[i + 4] === 0x3a) return i + 5; // "ts":
-    if (
-      buf[i + 2] === 0x69 &&
-      buf[i + 3] === 0x6d &&
-      buf[i + 4] === 0x65 &&
-      buf[i + 5] === 0x22 &&
-      buf[i + 6] === 0x3a
-    ) {
-      return i + 7; // "time":
-    }
-  }
-  return -1;
-}
-
-/** Position after `"ts":` or `"time":` when it is the field after a leading `{"level":...,`. */
-function timeAfterLevel(buf: Buffer, start: number, end: number): number {
-  if (buf[start + 1] !== 0x22 || buf[start + 2] !== 0x6c) return -1; // {"l
-  const limit = Math.min(end, start + 40);
-  for (let i = start + 9; i < limit; i++) {
-    if (buf[i] === 0x2c) return timeValueAt(buf, i + 1, Math.min(end, i + 8));
-  }
-  return -1;
-}
-
-/**
- * Epoch milliseconds of the line's own timestamp: zap `"ts"` (seconds, or ISO string), pino
- * `"time"` (ms), or a leading ISO timestamp in text. Numbers are parsed from the bytes directly.
- */
-function extractTimeMs(buf: Buffer, start: number, end: number): number | undefined {
-  if (buf[start] === 0x7b) {
-    // zap and pino put the time right after the level; else search the first fields only.
-    let p = timeAfterLevel(buf, start, end);
-    if (p === -1) p = timeValueAt(buf, start, Math.min(end, start + 160));
-    if (p === -1) return undefined;
-    if (buf[p] === 0x20) p++;
-    if (buf[p] === 0x22) {
-      const close = buf.indexOf(0x22, p + 1);
-      if (close === -1 || close > end) return undefined;
-      const value = Date.parse(buf.toString('latin1', p + 1, close));
-      return Number.isFinite(value) ? value : undefined;
-    }
-    let value = 0;
-    let scale = 0;
-    let digits = 0;
-    for (; p < end; p++) {
-      const c = buf[p] as number;
-      if (c >= 48 && c <= 57) {
-        value = value * 10 + (c - 48);
-        if (scale) scale *= 10;
-        digits++;
-      } else if (c === 0x2e && !scale) scale = 1;
-      else break;
-    }
-    if (!digits) return undefined;
-    if (scale) value /= scale;
-    return value < 1e11 ? value * 1000 : value;
-  }
-  const c = buf[start];
-  if (c === undefined || (c !== 0x5b && (c < 48 || c > 57))) return undefined;
-  const text = TEXT_TIME.exec(buf.toString('latin1', start, Math.min(end, start + 40)))?.[1];
-  if (!text) return undefined;
-  const value = Date.parse(text.replace(',', '.'));
-  return Number.isFinite(value) ? value : undefined;
-}
-
-const TEXT_TIME =
-  /^\s*\[?(\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?(?:Z|[+-]\d{2}:?\d{2})?)/;
 
 const ROOM_FIELD = /"(?:room|roomName|room_name|lk\.room_name)":"([^"]{1,200})"/;
 const ROOM_TEXT = /\broom(?:[ _]?name)?[=:]\s*"?([^\s",]{1,200})/i;
