@@ -76,6 +76,9 @@ describe('extractTimeMs', () => {
     expect(time('{"level":"error","ts":"2024-05-20T10:13:21.082Z","msg":"x"}')).toBe(
       Date.parse('2024-05-20T10:13:21.082Z'),
     );
+    expect(time('{"level":"error","ts":"2024-05-20T10:13:21,250Z","msg":"x"}')).toBe(
+      Date.parse('2024-05-20T10:13:21.250Z'), // ISO 8601's decimal comma, which Date.parse refuses
+    );
     expect(time('{"msg":"x","time":"2024-05-20T10:13:21+02:00"}')).toBe(
       Date.parse('2024-05-20T10:13:21+02:00'),
     );

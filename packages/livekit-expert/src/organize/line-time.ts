@@ -78,10 +78,10 @@ const TEXT_TIME =
 
 /**
  * Epoch milliseconds of `YYYY-MM-DD[T ]HH:MM:SS[.,fraction]Z` at `buf[p]` (filling `[p, end)`
- * when `whole`, else followed by anything), read from the bytes
- * (the shape LiveKit's zap console and most UTC text logs use). NaN for every other shape —
- * offsets, local times, days past the 28th, hour 24, more than nine fraction digits — which callers hand to `Date.parse`, so the
- * result always equals `Date.parse`'s.
+ * when `whole`, else followed by anything), read from the bytes: the shape LiveKit's zap console
+ * and most UTC text logs use. NaN for every other shape (offsets, local times, days past the 28th,
+ * hour 24, more than nine fraction digits), which callers hand to `Date.parse`. The result equals
+ * `Date.parse`'s with a decimal comma read as a point (ISO 8601 allows both).
  */
 export function utcTimestampMs(buf: Buffer, p: number, end: number, whole: boolean): number {
   if (p + 20 > end) return Number.NaN;
